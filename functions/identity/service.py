@@ -1,0 +1,129 @@
+"""Identity use cases: log in with WeChat or as an operator, a customer's profile and addresses."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from common.auth import hash_password, issue_token, verify_password
+from common.clock import iso
+from common.errors import NotFound, RuleViolation, Unauthorized
+from common.pagination import Page, decode_cursor, encode_cursor
+
+from functions.identity import store
+from functions.identity.models import (
+    Address,
+    AddressIn,
+    LoginResponse,
+    Profile,
+    ProfilePatch,
+    UserSummary,
+    WeChatLoginRequest,
+)
+from functions.identity.wechat import WeChatLogin
+
+MAX_ADDRESSES = 20
+# A fixed hash to verify against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def login_wechat(
+    req: WeChatLoginRequest, *, now: datetime, wechat: WeChatLogin, new_id: Callable[[], str]
+) -> LoginResponse:
+    """Exchange a mini-program login code for our token; the first login creates the user."""
+    session = wechat.code_to_session(req.code)
+    user_id = store.user_id_for_openid(req.role, session.openid)
+    is_new = False
+    if user_id is None:
+        user = store.UserItem(
+            *store.user_key(candidate := new_id()),
+            id=candidate,
+            role=req.role,
+            openid=session.openid,
+            referral_code=candidate[-8:],
+            referred_by=req.referral_code,
+            created_at=iso(now),
+        )
+        is_new = store.create_user(user)
+        # Lost a race with a concurrent first login of the same openid: that one's user is ours.
+        user_id = candidate if is_new else store.user_id_for_openid(req.role, session.openid)
+        if user_id is None:
+            raise Unauthorized("could not complete the login, try again")
+    token = issue_token(user_id, req.role, now=now)
+    return LoginResponse(token=token, user=UserSummary(id=user_id, role=req.role, is_new=is_new))
+
+
+def login_operator(username: str, password: str, *, now: datetime) -> str:
+    """An operator token for the right password; the same 401 for an unknown user or a wrong password."""
+    operator = store.get_operator(username)
+    ok = verify_password(password, operator.password_hash if operator else _DUMMY_HASH)
+    if operator is None or not ok:
+        raise Unauthorized("wrong username or password", code="BAD_CREDENTIALS")
+    return issue_token(operator.id, "operator", now=now)
+
+
+def ensure_operator(username: str, password: str, *, now: datetime) -> None:
+    """Create the operator, or reset its password (local seed and deploy-time bootstrap)."""
+    store.put_operator(
+        store.OperatorItem(
+            f"OPERATOR#{username}",
+            "PROFILE",
+            id=f"op_{username}",
+            username=username,
+            password_hash=hash_password(password),
+            created_at=iso(now),
+        )
+    )
+
+
+def _profile(user: store.UserItem) -> Profile:
+    return Profile.model_validate(
+        {k: getattr(user, k) for k in Profile.model_fields if k != "birthday"} | {"birthday": user.birthday}
+    )
+
+
+def get_profile(user_id: str) -> Profile:
+    user = store.get_user(user_id)
+    if user is None:
+        raise NotFound("no such user")
+    return _profile(user)
+
+
+def update_profile(user_id: str, patch: ProfilePatch) -> Profile:
+    user = store.get_user(user_id)
+    if user is None:
+        raise NotFound("no such user")
+    changes: dict[str, Any] = {}
+    for name in patch.model_fields_set:
+        value = getattr(patch, name)
+        changes[name] = value.isoformat() if name == "birthday" and value is not None else value
+    store.update_user(user, changes)
+    return get_profile(user_id)
+
+
+def _address(item: store.AddressItem) -> Address:
+    return Address.model_validate(item.attribute_values)
+
+
+def add_address(user_id: str, body: AddressIn, *, new_id: Callable[[], str]) -> Address:
+    address_id = new_id()
+    item = store.AddressItem(f"USER#{user_id}", f"ADDR#{address_id}", id=address_id, **body.model_dump())
+    if not store.add_address(user_id, item, MAX_ADDRESSES):
+        raise RuleViolation(f"at most {MAX_ADDRESSES} addresses", code="TOO_MANY_ADDRESSES")
+    return _address(item)
+
+
+def list_addresses(user_id: str, *, limit: int, cursor: str | None) -> Page[Address]:
+    start = decode_cursor(cursor, expect={"PK": f"USER#{user_id}"})
+    items, last = store.list_addresses(user_id, limit, start)
+    return Page[Address](items=[_address(i) for i in items], next_cursor=encode_cursor(last))
+
+
+def get_address(user_id: str, address_id: str) -> Address:
+    """One of the user's addresses; NotFound for anyone else's."""
+    item = store.get_address(user_id, address_id)
+    if item is None:
+        raise NotFound("no such address")
+    return _address(item)

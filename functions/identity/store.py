@@ -1,0 +1,136 @@
+"""Identity's items in the one table (docs/access-patterns.md):
+
+- user:           USER#{id} / PROFILE
+- openid lookup:  OPENID#{role}#{openid} / USER   (guards one user per openid and role)
+- operator:       OPERATOR#{username} / PROFILE
+- address:        USER#{id} / ADDR#{address id}
+"""
+
+from __future__ import annotations
+
+from common.db import Item, connection
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+
+class UserItem(Item):
+    id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    openid = UnicodeAttribute()
+    nickname = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    birthday = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)
+    referral_code = UnicodeAttribute()
+    referred_by = UnicodeAttribute(null=True)
+    address_count = NumberAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+
+class OpenIdItem(Item):
+    user_id = UnicodeAttribute()
+
+
+class OperatorItem(Item):
+    id = UnicodeAttribute()
+    username = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class AddressItem(Item):
+    id = UnicodeAttribute()
+    contact_name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    region = UnicodeAttribute()
+    detail = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+
+
+def user_key(user_id: str) -> tuple[str, str]:
+    return f"USER#{user_id}", "PROFILE"
+
+
+def get_user(user_id: str) -> UserItem | None:
+    try:
+        return UserItem.get(*user_key(user_id))
+    except DoesNotExist:
+        return None
+
+
+def user_id_for_openid(role: str, openid: str) -> str | None:
+    try:
+        return OpenIdItem.get(f"OPENID#{role}#{openid}", "USER").user_id
+    except DoesNotExist:
+        return None
+
+
+def create_user(user: UserItem) -> bool:
+    """Write the user and its openid lookup in one transaction; False if that openid already has a user."""
+    lookup = OpenIdItem(f"OPENID#{user.role}#{user.openid}", "USER", user_id=user.id)
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(lookup, condition=OpenIdItem.PK.does_not_exist())
+            tx.save(user, condition=UserItem.PK.does_not_exist())
+    except TransactWriteError as exc:
+        if exc.cause_response_code == "TransactionCanceledException":
+            return False
+        raise
+    return True
+
+
+def update_user(user: UserItem, changes: dict[str, str | None]) -> UserItem:
+    actions = [
+        getattr(UserItem, name).set(value) if value is not None else getattr(UserItem, name).remove()
+        for name, value in changes.items()
+    ]
+    if actions:
+        user.update(actions=actions, condition=UserItem.PK.exists())
+    return user
+
+
+def get_operator(username: str) -> OperatorItem | None:
+    try:
+        return OperatorItem.get(f"OPERATOR#{username}", "PROFILE")
+    except DoesNotExist:
+        return None
+
+
+def put_operator(op: OperatorItem) -> None:
+    """Create or replace an operator (the local stack's seed and the deploy-time bootstrap)."""
+    op.save()
+
+
+def add_address(user_id: str, item: AddressItem, limit: int) -> bool:
+    """Save an address unless the user already has ``limit`` of them (counted on the profile, atomically)."""
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(
+                UserItem(*user_key(user_id)),
+                actions=[UserItem.address_count.add(1)],
+                condition=UserItem.PK.exists()
+                & (UserItem.address_count.does_not_exist() | (UserItem.address_count < limit)),
+            )
+            tx.save(item, condition=AddressItem.PK.does_not_exist())
+    except TransactWriteError as exc:
+        if exc.cause_response_code == "TransactionCanceledException":
+            return False
+        raise
+    return True
+
+
+def list_addresses(user_id: str, limit: int, start: dict | None) -> tuple[list[AddressItem], dict | None]:
+    result = AddressItem.query(
+        f"USER#{user_id}", AddressItem.SK.startswith("ADDR#"), limit=limit, last_evaluated_key=start
+    )
+    items = list(result)
+    return items, result.last_evaluated_key
+
+
+def get_address(user_id: str, address_id: str) -> AddressItem | None:
+    try:
+        return AddressItem.get(f"USER#{user_id}", f"ADDR#{address_id}")
+    except DoesNotExist:
+        return None

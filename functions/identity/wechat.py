@@ -1,0 +1,64 @@
+"""WeChat mini-program login: ``code2Session`` (INTEGRATIONS.md).
+
+``WeChatLogin`` is the interface; ``WeChatLoginClient`` the real client (its ``base_url`` points at
+api.weixin.qq.com when deployed and at the loopback stand-in in the local stack and tests).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import requests
+from common.errors import RateLimited, Unauthorized, UpstreamError
+from common.settings import get_settings
+from pydantic import BaseModel
+
+_http = requests.Session()
+
+
+class WeChatSession(BaseModel):
+    openid: str
+    unionid: str | None = None
+
+
+class WeChatLogin(Protocol):
+    def code_to_session(self, code: str) -> WeChatSession: ...
+
+
+class WeChatLoginClient:
+    def __init__(self, base_url: str, appid: str, secret: str, timeout: float = 5.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.appid = appid
+        self.secret = secret
+        self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls) -> WeChatLoginClient:
+        s = get_settings()
+        return cls(
+            s.wechat_api_base, s.wechat_appid, s.wechat_app_secret.get_secret_value(), s.http_timeout_seconds
+        )
+
+    def code_to_session(self, code: str) -> WeChatSession:
+        """Exchange a ``wx.login`` code for the user's openid. The session key is dropped here: it never
+        leaves the server, and we keep no use for it."""
+        params = {
+            "appid": self.appid,
+            "secret": self.secret,
+            "js_code": code,
+            "grant_type": "authorization_code",
+        }
+        try:
+            resp = _http.get(f"{self.base_url}/sns/jscode2session", params=params, timeout=self.timeout)
+            resp.raise_for_status()
+            data = resp.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise UpstreamError("WeChat login is unavailable, try again") from exc
+        errcode = data.get("errcode") or 0
+        if errcode in (40029, 40163):
+            raise Unauthorized("the WeChat login code is invalid or was already used", code="INVALID_CODE")
+        if errcode == 45011:
+            raise RateLimited("WeChat login is rate limited, try again shortly")
+        if errcode or not data.get("openid"):
+            raise UpstreamError(f"WeChat login failed (errcode {errcode})")
+        return WeChatSession(openid=data["openid"], unionid=data.get("unionid"))

@@ -1,0 +1,35 @@
+"""PynamoDB base for every item in the one table.
+
+Each capability subclasses ``Item`` for its own entities in its ``store.py``. An entity that appears in an index
+declares its own index instance (``by_customer = GSI1()``): PynamoDB binds an index to one model class, so the
+instances must not be shared through the base class.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+
+from common.settings import get_settings
+
+
+class Item(Model):
+    class Meta:
+        table_name = get_settings().table_name
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+
+
+def connection() -> Connection:
+    """A PynamoDB connection for ``TransactWrite``/``TransactGet`` (they need one explicitly)."""
+    return Connection(region=Item._get_connection().connection.region)

@@ -1,0 +1,73 @@
+"""Domain errors, defined once. Each carries the contract's HTTP status and code (API.md "Errors");
+its class name is the error name Step Functions' Retry/Catch match on."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "BAD_REQUEST"
+    default_message: ClassVar[str] = "bad request"
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, details: Any = None) -> None:
+        super().__init__(message or self.default_message)
+        self.message = message or self.default_message
+        if code:
+            self.code = code  # type: ignore[misc]
+        self.details = details
+
+    def to_body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details is not None:
+            error["details"] = self.details
+        return {"error": error}
+
+
+class MalformedRequest(DomainError):
+    status, code, default_message = 400, "MALFORMED_REQUEST", "the request body is not valid JSON"
+
+
+class ValidationFailed(DomainError):
+    status, code, default_message = 422, "VALIDATION_FAILED", "the request does not match the schema"
+
+
+class Unauthorized(DomainError):
+    status, code, default_message = 401, "UNAUTHORIZED", "a valid bearer token is required"
+
+
+class Forbidden(DomainError):
+    status, code, default_message = 403, "FORBIDDEN", "this role may not do that"
+
+
+class NotFound(DomainError):
+    status, code, default_message = 404, "NOT_FOUND", "not found"
+
+
+class Conflict(DomainError):
+    status, code, default_message = 409, "CONFLICT", "conflicts with the current state"
+
+
+class InvalidTransition(Conflict):
+    code, default_message = "INVALID_TRANSITION", "the order is not in a state that allows this"
+
+
+class SlotTaken(Conflict):
+    code, default_message = "SLOT_TAKEN", "the worker is already booked for part of that time"
+
+
+class RuleViolation(DomainError):
+    """Valid input that breaks a business rule (minimum notice, limits, ...)."""
+
+    status, code, default_message = 422, "RULE_VIOLATION", "the request breaks a business rule"
+
+
+class RateLimited(DomainError):
+    status, code, default_message = 429, "RATE_LIMITED", "too many requests"
+
+
+class UpstreamError(DomainError):
+    """An external system (WeChat, WeChat Pay) refused or failed."""
+
+    status, code, default_message = 502, "UPSTREAM_ERROR", "an external service failed"

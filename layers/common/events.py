@@ -1,0 +1,40 @@
+"""Domain events on the event bus (EventBridge → SQS → consumers).
+
+``publish`` puts one event; consumers receive the EventBridge envelope through SQS and read ``detail``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import boto3
+
+from common.settings import get_settings
+
+SOURCE = "jiazheng"
+
+
+@lru_cache(maxsize=1)
+def _client() -> Any:
+    return boto3.client("events")
+
+
+def publish(detail_type: str, detail: dict[str, Any]) -> None:
+    """Publish one domain event (``OrderCreated``, ``OrderPaid`` …) with a JSON-able ``detail``."""
+    entry = {
+        "Source": SOURCE,
+        "DetailType": detail_type,
+        "Detail": json.dumps(detail, ensure_ascii=False),
+        "EventBusName": get_settings().event_bus_name,
+    }
+    response = _client().put_events(Entries=[entry])
+    if response.get("FailedEntryCount"):
+        raise RuntimeError(f"could not publish {detail_type}: {response['Entries']}")
+
+
+def unwrap_sqs_record(body: str) -> tuple[str, dict[str, Any]]:
+    """An SQS message body carrying an EventBridge event → (detail type, detail)."""
+    envelope = json.loads(body)
+    return envelope["detail-type"], envelope["detail"]
