@@ -1,0 +1,34 @@
+"""How domain events travel: EventBridge rules → SQS queues → the app's consumers.
+
+One declaration read by the local stack (which creates the bus, queues and rules in moto and polls the queues)
+and by the deployable template (rules, queues with DLQs and redrive, event source mappings). The consumers are
+the Chalice app's ``on_sqs_message`` handlers, registered by each capability's ``tasks.py`` on the queue named here.
+Scheduled jobs are the app's ``schedule`` handlers; the state machine's tasks are its ``lambda_function``s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from common.events import SOURCE
+
+
+@dataclass(frozen=True)
+class EventQueue:
+    """An SQS queue fed by one EventBridge rule that matches these detail types from our source."""
+
+    name: str
+    detail_types: tuple[str, ...]
+
+    def event_pattern(self) -> dict[str, list[str]]:
+        return {"source": [SOURCE], "detail-type": list(self.detail_types)}
+
+
+# Each capability that consumes events adds its queue here, e.g.
+#   EventQueue("analytics-events", ("OrderCreated", "OrderPaid", "OrderCompleted", "OrderCancelled")),
+EVENT_QUEUES: tuple[EventQueue, ...] = ()
+
+
+def queue_name(name: str, stage: str) -> str:
+    """The physical queue name for a stage."""
+    return f"jiazheng-{stage}-{name}"
