@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     wechat_app_secret: SecretStr = SecretStr("local-app-secret")
     http_timeout_seconds: float = Field(5.0, gt=0)
 
+    # Resources named per stage; the template and the local stack set these.
+    media_bucket: str = "jiazheng-media"
+    state_machine_arn: str = ""
+    public_base_url: str = "http://127.0.0.1:8000"  # where WeChat Pay sends notifications (notify_url)
+
     # Lists (API.md conventions).
     page_default: int = 20
     page_max: int = 100
