@@ -1,0 +1,1 @@
+"""Benchmarks: DynamoDB calls, items read and latency per endpoint at two table sizes (``make bench``)."""

@@ -1,0 +1,112 @@
+"""``make bench``: per endpoint, the DynamoDB calls, items read and median latency at a small table size and a
+size 100× larger; writes bench/results.json and prints the large/small ratios.
+
+Each scenario module in ``bench/scenarios`` declares ``SIZES`` (small, large), ``seed(size) -> ctx`` and
+``endpoints(ctx) -> list[Endpoint]``. Run one with ``python -m bench.run --only foundation``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import env
+from bench.meter import metered
+from bench.scenarios import SCENARIOS, Endpoint
+
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def measure(client: Any, ep: Endpoint, repeat: int) -> tuple[float, float, float]:
+    """Median DynamoDB calls, items read and milliseconds of ``repeat`` requests."""
+    calls, items, millis = [], [], []
+    for i in range(repeat):
+        body = ep.body(i) if callable(ep.body) else ep.body
+        headers = {
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {ep.token}"} if ep.token else {}),
+        }
+        payload = json.dumps(body).encode() if body is not None else b""
+        with metered() as tally:
+            t0 = time.perf_counter()
+            resp = getattr(client.http, ep.method.lower())(ep.path, headers=headers, body=payload)
+            millis.append((time.perf_counter() - t0) * 1000)
+        if resp.status_code != ep.expect:
+            raise SystemExit(f"{ep.label}: expected {ep.expect}, got {resp.status_code}: {resp.body[:300]!r}")
+        calls.append(tally.calls)
+        items.append(tally.items_read)
+    return statistics.median(calls), statistics.median(items), statistics.median(millis)
+
+
+def run_scenario(name: str, repeat: int) -> list[dict[str, Any]]:
+    from chalice.test import Client
+
+    from app import app
+
+    module = importlib.import_module(f"bench.scenarios.{name}")
+    rows = []
+    for size in module.SIZES:
+        print(f"{name}: size {size}")
+        with env.fresh_aws():
+            t0 = time.perf_counter()
+            ctx = module.seed(size)
+            print(f"  seeded in {time.perf_counter() - t0:.1f} s")
+            with Client(app) as client:
+                for ep in module.endpoints(ctx):
+                    calls, items, ms = measure(client, ep, repeat)
+                    rows.append(
+                        {
+                            "endpoint": ep.label,
+                            "size": size,
+                            "ddb_calls": calls,
+                            "items_read": items,
+                            "median_ms": round(ms, 2),
+                        }
+                    )
+            module.teardown(ctx) if hasattr(module, "teardown") else None
+    return rows
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    by_endpoint: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_endpoint.setdefault(row["endpoint"], []).append(row)
+    header = f"{'endpoint':<34} {'size':>14} {'ddb calls':>13} {'items read':>15} {'median ms':>17}"
+    print("\n" + header + "\n" + "-" * len(header))
+
+    def ratio(a: float, b: float) -> str:
+        return f"×{b / a:.2f}" if a else ("×1.00" if b == 0 else "n/a")
+
+    for label, pair in by_endpoint.items():
+        small, large = pair[0], pair[-1]
+        print(
+            f"{label:<34} {small['size']:>6}→{large['size']:<7} "
+            f"{small['ddb_calls']:>4}→{large['ddb_calls']:<4}{ratio(small['ddb_calls'], large['ddb_calls']):>5} "
+            f"{small['items_read']:>5}→{large['items_read']:<5}{ratio(small['items_read'], large['items_read']):>5} "
+            f"{small['median_ms']:>6.1f}→{large['median_ms']:<6.1f}{ratio(small['median_ms'], large['median_ms']):>5}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", action="append", help="run only these scenarios")
+    parser.add_argument("--repeat", type=int, default=15, help="requests per endpoint and size")
+    args = parser.parse_args()
+    names = args.only or list(SCENARIOS)
+    rows: list[dict[str, Any]] = []
+    for name in names:
+        rows.extend(run_scenario(name, args.repeat))
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() and args.only else []
+    kept = [r for r in previous if r["endpoint"] not in {row["endpoint"] for row in rows}]
+    RESULTS.write_text(json.dumps(kept + rows, ensure_ascii=False, indent=2) + "\n")
+    print_table(kept + rows)
+    print(f"\nwritten to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""Bench scenarios, one module per capability; ``SCENARIOS`` lists them in the order they run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+SCENARIOS = ("foundation",)
+
+
+@dataclass
+class Endpoint:
+    label: str  # "GET /v1/services/{id}"
+    method: str
+    path: str
+    body: Any = None  # or a function of the request number, for bodies that must differ
+    token: str | None = None
+    expect: int = 200
+
+
+BodyFactory = Callable[[int], Any]
