@@ -1,0 +1,2 @@
+"""Notifications: who hears of each order move, their inboxes, and delivery by WeChat subscription message
+with an SMS fallback."""
