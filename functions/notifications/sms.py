@@ -31,8 +31,10 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 SIGNED_HEADERS = "content-type;host;x-tc-action"
 
 # Errors that another try cannot fix: the number or the message itself is the problem, or the number's daily
-# limit is reached (a retry tomorrow would be stale news).
-_REFUSED_PREFIXES = ("InvalidParameterValue.", "FailedOperation.", "UnsupportedOperation.", "LimitExceeded.")
+# limit is reached (a retry tomorrow would be stale news). The 30-second and hourly per-number limits pass:
+# those are retried, as SQS redelivers after the visibility timeout.
+_REFUSED_PREFIXES = ("InvalidParameterValue.", "FailedOperation.", "UnsupportedOperation.")
+_REFUSED_LIMITS = ("LimitExceeded.PhoneNumberDailyLimit", "LimitExceeded.PhoneNumberSameContentDailyLimit")
 
 
 class SmsRefused(Exception):
@@ -180,7 +182,7 @@ class TencentSmsClient:
 
 
 def _raise_for(code: str) -> None:
-    if code.startswith(_REFUSED_PREFIXES):
+    if code.startswith(_REFUSED_PREFIXES) or code in _REFUSED_LIMITS:
         raise SmsRefused(code)
     # AuthFailure (our keys or clock), InternalError, RequestLimitExceeded: retry later; the queue's
     # redrive policy parks the message in the DLQ if it never succeeds.

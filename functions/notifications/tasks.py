@@ -17,6 +17,7 @@ from common.clock import clock
 from common.events import unwrap_sqs_record
 from common.log import logger
 from common.settings import get_settings
+from pydantic import ValidationError
 
 from functions.identity import contact_for
 from functions.notifications import service, store
@@ -48,8 +49,15 @@ def handle_records(records: list[dict[str, Any]]) -> dict[str, list[dict[str, st
         try:
             detail_type, detail = unwrap_sqs_record(record["body"])
             service.handle_event(detail_type, detail, now=clock.now(), notifiers=chain, contacts=contact_for)
+        except ValidationError as exc:
+            # Where and why, never the values: a note written by a customer may hold anything.
+            problems = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors(include_input=False)]
+            logger.error(
+                "order event without what the contract promises",
+                extra={"message_id": message_id, "problems": problems},
+            )
+            failures.append({"itemIdentifier": message_id})
         except Exception:
-            # Logged with the message id (no detail: it holds ids only, but the body is not ours to echo).
             logger.exception("notification event failed", extra={"message_id": message_id})
             failures.append({"itemIdentifier": message_id})
     return {"batchItemFailures": failures}

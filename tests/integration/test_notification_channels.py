@@ -251,3 +251,14 @@ def test_a_wechat_outage_gives_the_subscription_back_and_asks_for_a_retry(
     with pytest.raises(DeliveryUnavailable):
         deliver(notice("u4"), contact, [WeChatNotifier(down, Quotas(), {"order_status": TEMPLATE})])
     assert Quotas().remaining("u4") == {TEMPLATE: 1}
+
+
+def test_a_per_number_frequency_limit_is_retried_but_the_daily_limit_is_final(
+    sms: SmsStandIn, sms_client: TencentSmsClient
+) -> None:
+    sms.fail_next("LimitExceeded.PhoneNumberThirtySecondLimit")
+    with pytest.raises(SmsUnavailable):
+        sms_client.send("13900000004", "1000002", ["a", "b"])
+    sms.fail_next("LimitExceeded.PhoneNumberDailyLimit")
+    with pytest.raises(SmsRefused):
+        sms_client.send("13900000004", "1000002", ["a", "b"])
