@@ -8,15 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
+from functions.notifications.formats import amount_text, fit_params, fit_value, when_full
 from functions.notifications.models import Notice
 from functions.notifications.rules import (
     ORDER_EVENTS,
     ROLE_TEMPLATES,
-    amount_text,
-    fit_params,
-    fit_value,
     notices_for,
-    when_full,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
