@@ -262,3 +262,18 @@ def test_a_per_number_frequency_limit_is_retried_but_the_daily_limit_is_final(
     sms.fail_next("LimitExceeded.PhoneNumberDailyLimit")
     with pytest.raises(SmsRefused):
         sms_client.send("13900000004", "1000002", ["a", "b"])
+
+
+def test_the_local_stack_grants_subscriptions_over_http_as_the_mini_program_prompt_would(
+    wechat: WeChatStandIn, client: SubscribeMessageClient
+) -> None:
+    import requests
+
+    user = openid()
+    reply = requests.post(
+        f"{wechat.url}/_standin/subscribe", json={"openid": user, "template_ids": [TEMPLATE]}
+    )
+    assert reply.json()["errcode"] == 0
+    client.send(user, TEMPLATE, "pages/index", DATA)
+    with pytest.raises(NoQuota):
+        client.send(user, TEMPLATE, "pages/index", DATA)
