@@ -5,8 +5,12 @@ from common.openapi import docs
 
 from functions.catalog.api import bp as catalog
 from functions.identity.api import bp as identity
+from functions.notifications.api import bp as notifications
+from functions.notifications.tasks import bp as notification_tasks
 
 app = Chalice(app_name="jiazheng")
 
 for blueprint in (docs, identity, catalog):
     app.register_blueprint(blueprint)
+app.register_blueprint(notifications)
+app.register_blueprint(notification_tasks)

@@ -32,3 +32,24 @@ EVENT_QUEUES: tuple[EventQueue, ...] = ()
 def queue_name(name: str, stage: str) -> str:
     """The physical queue name for a stage."""
     return f"jiazheng-{stage}-{name}"
+
+
+# notifications: every order move tells the customer, the worker or the operators (functions/notifications).
+EVENT_QUEUES += (
+    EventQueue(
+        "notifications",
+        (
+            "OrderCreated",
+            "OrderPaid",
+            "OrderAccepted",
+            "OrderStarted",
+            "OrderCompleted",
+            "OrderCancelled",
+            "OrderDeclined",
+            "OrderReassigned",
+            "OrderNoShow",
+            "ComplaintFiled",
+            "ComplaintResolved",
+        ),
+    ),
+)

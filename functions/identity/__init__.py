@@ -6,3 +6,9 @@ Other capabilities may call: ``get_address`` (booking and matching read the serv
 from functions.identity.service import get_address
 
 __all__ = ["get_address"]
+
+# ``contact_for``: notifications reach a customer or worker by WeChat subscription message or SMS.
+from functions.identity.models import Contact
+from functions.identity.service import contact_for
+
+__all__ += ["Contact", "contact_for"]

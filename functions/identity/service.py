@@ -16,6 +16,7 @@ from functions.identity import store
 from functions.identity.models import (
     Address,
     AddressIn,
+    Contact,
     LoginResponse,
     Profile,
     ProfilePatch,
@@ -127,3 +128,11 @@ def get_address(user_id: str, address_id: str) -> Address:
     if item is None:
         raise NotFound("no such address")
     return _address(item)
+
+
+def contact_for(user_id: str) -> Contact | None:
+    """The user's WeChat openid and phone (None when the user is unknown; ``phone`` None when not given)."""
+    user = store.get_user(user_id)
+    if user is None:
+        return None
+    return Contact(user_id=user.id, role=user.role, openid=user.openid, phone=user.phone)

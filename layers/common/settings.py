@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,31 @@ class Settings(BaseSettings):
     # Lists (API.md conventions).
     page_default: int = 20
     page_max: int = 100
+
+    # Notifications (INTEGRATIONS.md "Subscription messages", "SMS"). Template ids come from the mini-program's
+    # console (订阅消息 → 我的模板), keyed by our template kinds; each template's keyword layout is documented in
+    # functions/notifications/rules.py. The SMS provider is Tencent Cloud SMS (API 3.0, TC3-HMAC-SHA256).
+    miniprogram_state: Literal["developer", "trial", "formal"] = "formal"  # which build a message card opens
+    wechat_subscribe_templates: dict[str, str] = {
+        "order_status": "local-tpl-order-status",
+        "order_cancelled": "local-tpl-order-cancelled",
+        "new_order": "local-tpl-new-order",
+    }
+    sms_api_base: str = "https://sms.tencentcloudapi.com"
+    sms_region: str = "ap-guangzhou"
+    sms_secret_id: str = "local-sms-secret-id"
+    sms_secret_key: SecretStr = SecretStr("local-sms-secret-key")
+    sms_sdk_app_id: str = "1400000000"
+    sms_sign_name: str = "家政服务"
+    sms_templates: dict[str, str] = {
+        "new_order": "1000001",
+        "order_accepted": "1000002",
+        "order_cancelled": "1000003",
+        "order_cancelled_worker": "1000004",
+    }
+    sms_param_max_chars: int = Field(20, gt=0)  # a template variable's length limit (notification templates)
+    notify_inbox_days: int = Field(180, gt=0)  # inbox items expire (TTL) after this many days
+    notify_delivery_claim_seconds: int = Field(300, gt=0)  # a delivery attempt holds its claim this long
 
 
 @lru_cache(maxsize=1)

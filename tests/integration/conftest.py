@@ -102,3 +102,20 @@ def operator_token(api: Api) -> str:
 
     ensure_operator("admin", "s3cret-pass", now=clock.now())
     return api.post("/v1/auth/operator", {"username": "admin", "password": "s3cret-pass"}).body["token"]
+
+
+@pytest.fixture(scope="session")
+def sms() -> Iterator[Any]:
+    """The Tencent Cloud SMS stand-in; the app's SMS settings point at it."""
+    from infra.standins.sms import SmsStandIn
+
+    standin = SmsStandIn(secret_id="AKID-sms-test", secret_key="sms-test-secret-key", sdk_app_id="1400009999")
+    os.environ.update(
+        SMS_API_BASE=standin.url,
+        SMS_SECRET_ID=standin.secret_id,
+        SMS_SECRET_KEY=standin.secret_key,
+        SMS_SDK_APP_ID=standin.sdk_app_id,
+    )
+    get_settings.cache_clear()
+    yield standin
+    standin.close()
