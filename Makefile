@@ -29,8 +29,9 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.installed ## DynamoDB calls, items read and latency per endpoint at two table sizes
-	$(BIN)/python -m bench.run
+bench: package ## cold start and size of the packages; DynamoDB calls, items read and latency per endpoint
+	$(BIN)/python -m bench.cold_start --build build
+	if [ -f bench/run.py ]; then $(BIN)/python -m bench.run; fi
 
 package: $(VENV)/.installed ## build/template.json, build/app.zip, build/layer.zip for STAGE; no AWS account needed
 	$(BIN)/python -m infra.package --stage $(STAGE) --out build

@@ -11,6 +11,7 @@ from common.table import TABLE_DEFINITION
 from pydantic import SecretStr
 
 from infra.package.build import ROOT
+from infra.package.resources import queue_logical_id
 from infra.topology import EVENT_QUEUES, queue_name
 from tests.package.conftest import SAMPLE_QUEUES, cfn_lint, load
 
@@ -52,7 +53,7 @@ def test_sample_template_holds_every_part_of_the_design(sample) -> None:
     assert schedule == {"Type": "Schedule", "Properties": {"Schedule": "cron(0 16 * * ? *)"}}
 
     for queue in SAMPLE_QUEUES:
-        q = queue.name.capitalize() + "Queue"
+        q = queue_logical_id(queue)
         props = res[q]["Properties"]
         assert props["QueueName"] == queue_name(queue.name, "dev")
         assert props["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": [f"{q}DeadLetter", "Arn"]}
@@ -104,9 +105,7 @@ def test_real_template_holds_what_the_repository_declares(real) -> None:
     """Whatever queues and state machines have landed are in the template, with no edit to the packaging."""
     res = load(real)["Resources"]
     for queue in EVENT_QUEUES:
-        assert res[f"{queue.name.title().replace('-', '')}Queue"]["Properties"]["QueueName"] == queue_name(
-            queue.name, "dev"
-        )
+        assert res[queue_logical_id(queue)]["Properties"]["QueueName"] == queue_name(queue.name, "dev")
     for asl in (ROOT / "infra" / "statemachine").glob("*.asl.json"):
         names = [
             r["Properties"]["StateMachineName"] for r in res.values() if r["Type"].endswith("StateMachine")
