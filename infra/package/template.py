@@ -106,10 +106,10 @@ def assemble(sam: Json, design: Design) -> Json:
     template["Description"] = f"{design.app_name} ({design.stage}): API, jobs, consumers, state machine, data"
     res = template["Resources"]
     functions = {k: v for k, v in res.items() if v["Type"] == "AWS::Serverless::Function"}
-    for role in {
-        f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values() if "Fn::GetAtt" in str(f)
-    }:
-        res.pop(role, None)  # Chalice's roles, if its config manages them: replaced by ours below
+    for fn in functions.values():  # Chalice's roles, if its config manages them: replaced by ours below
+        chalice_role = fn["Properties"].get("Role")
+        if isinstance(chalice_role, dict) and "Fn::GetAtt" in chalice_role:
+            res.pop(chalice_role["Fn::GetAtt"][0], None)
 
     machine_arns = [statemachine.machine_arn(design.prefix, p) for p in design.machines]
     main = next((p for p in design.machines if p.name.startswith("order_lifecycle")), None)
