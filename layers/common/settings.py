@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Literal
 
@@ -66,5 +67,14 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The settings of this process; cached, so read once per cold start."""
-    return Settings()
+    """The settings of this process; cached, so read once per cold start.
+
+    When ``SECRETS_PARAMETER_PREFIX`` is set (deployed functions), the SSM parameters under it override the
+    environment (``common.secrets``): secrets live in Parameter Store, never in the template or the repository.
+    """
+    prefix = os.environ.get("SECRETS_PARAMETER_PREFIX", "")
+    if not prefix:
+        return Settings()
+    from common.secrets import load_parameters  # only deployed functions read SSM
+
+    return Settings(**load_parameters(prefix, Settings.model_fields))
