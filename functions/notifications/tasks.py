@@ -14,7 +14,7 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import SQSEvent
 from common.clock import clock
-from common.events import unwrap_sqs_record
+from common.events import queue_name, unwrap_sqs_record
 from common.log import logger
 from common.settings import get_settings
 from pydantic import ValidationError
@@ -24,7 +24,6 @@ from functions.notifications import service, store
 from functions.notifications.delivery import Notifier, SmsNotifier, WeChatNotifier
 from functions.notifications.sms import TencentSmsClient
 from functions.notifications.wechat import SubscribeMessageClient
-from infra.topology import queue_name
 
 QUEUE = "notifications"
 

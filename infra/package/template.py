@@ -145,6 +145,8 @@ def assemble(sam: Json, design: Design) -> Json:
                 queue = consumed_queue(event, design)
                 q = resources.queue_logical_id(queue)
                 event["Properties"]["Queue"] = get_att(q)
+                # Consumers answer {"batchItemFailures": [...]}: only those messages come back.
+                event["Properties"]["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
                 queue_arns.append(get_att(q))
                 consumed.add(queue.name)
                 visibility[queue.name] = max(visibility.get(queue.name, 30), 6 * props.get("Timeout", 60))

@@ -65,6 +65,7 @@ def test_sample_template_holds_every_part_of_the_design(sample) -> None:
         assert dlq_alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": [f"{q}DeadLetter", "QueueName"]}
     consumer = functions["Notify"]["Properties"]["Events"]["NotifySqsEventSource"]["Properties"]
     assert consumer["Queue"] == {"Fn::GetAtt": ["NotificationsQueue", "Arn"]}
+    assert consumer["FunctionResponseTypes"] == ["ReportBatchItemFailures"]  # partial batch failures honoured
     assert (
         res["NotificationsQueue"]["Properties"]["VisibilityTimeout"]
         >= functions["Notify"]["Properties"]["Timeout"]
