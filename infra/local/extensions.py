@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 EXTENSIONS: tuple[str, ...] = (
-    # "infra.local.payments_dev",
+    "infra.local.notifications_dev",
 )
 
 
