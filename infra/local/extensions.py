@@ -19,9 +19,7 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-EXTENSIONS: tuple[str, ...] = (
-    "infra.local.notifications_dev",
-)
+EXTENSIONS: tuple[str, ...] = ("infra.local.notifications_dev",)
 
 
 def load(names: tuple[str, ...] = EXTENSIONS) -> list[ModuleType]:
