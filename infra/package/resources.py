@@ -143,3 +143,26 @@ def event_queues(queues: Iterable[EventQueue], stage: str, visibility: dict[str,
             "Maximum",
         )
     return out
+
+
+def _error_response(status: str, code: str, message: str) -> Json:
+    body = '{"error": {"code": "' + code + '", "message": ' + message + "}}"
+    response: Json = {
+        "responseTemplates": {"application/json": body},
+        "responseParameters": {"gatewayresponse.header.Content-Type": "'application/json'"},
+    }
+    if status:  # the DEFAULT_* responses keep the status the gateway chose
+        response["statusCode"] = status
+    return response
+
+
+def gateway_responses() -> Json:
+    """API Gateway's own answers (no route, a body it refuses, throttling …) in the contract's error format, so a
+    client sees ``{"error": {"code", "message"}}`` whether the gateway or our code said no (API.md "Errors")."""
+    return {
+        "MISSING_AUTHENTICATION_TOKEN": _error_response("404", "NOT_FOUND", '"no such route"'),
+        "UNSUPPORTED_MEDIA_TYPE": _error_response("415", "UNSUPPORTED_MEDIA_TYPE", '"send application/json"'),
+        "THROTTLED": _error_response("429", "RATE_LIMITED", '"too many requests"'),
+        "DEFAULT_4XX": _error_response("", "BAD_REQUEST", "$context.error.messageString"),
+        "DEFAULT_5XX": _error_response("", "INTERNAL", '"internal error"'),
+    }

@@ -117,6 +117,9 @@ def assemble(sam: Json, design: Design) -> Json:
     env = environment(design, statemachine.machine_arn(design.prefix, main) if main else None)
 
     add(template, resources.core(design.prefix))
+    api = res.get("RestAPI", {}).get("Properties", {}).get("DefinitionBody")
+    if api is not None:
+        api["x-amazon-apigateway-gateway-responses"] = resources.gateway_responses()
     add(
         template,
         {

@@ -186,3 +186,12 @@ def test_no_secret_is_in_the_template_or_the_chalice_config(real, sample) -> Non
         assert "test-secret-0123456789abcdef0123456789" not in text  # the JWT_SECRET of this very process
         for fn in of_type(json.loads(text), "AWS::Serverless::Function").values():
             assert fn["Properties"]["Environment"]["Variables"]["SECRETS_PARAMETER_PREFIX"] == "/jiazheng/dev"
+
+
+def test_the_gateways_own_errors_speak_the_contract_format(real) -> None:
+    api = load(real)["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    responses = api["x-amazon-apigateway-gateway-responses"]
+    no_route = responses["MISSING_AUTHENTICATION_TOKEN"]
+    assert no_route["statusCode"] == "404"
+    assert '"code": "NOT_FOUND"' in no_route["responseTemplates"]["application/json"]
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED"} <= responses.keys()
