@@ -32,4 +32,6 @@ class Item(Model):
 
 def connection() -> Connection:
     """A PynamoDB connection for ``TransactWrite``/``TransactGet`` (they need one explicitly)."""
-    return Connection(region=Item._get_connection().connection.region)
+    # Not Item._get_connection(): that caches a connection on the base class, which every model that has not
+    # connected yet then inherits, with a schema that lacks its indexes ("Table … has no index: GSI1").
+    return Connection(region=Item.Meta.region)
