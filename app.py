@@ -5,8 +5,10 @@ from common.openapi import docs
 
 from functions.catalog.api import bp as catalog
 from functions.identity.api import bp as identity
+from functions.payments.api import bp as payments
 
 app = Chalice(app_name="jiazheng")
 
 for blueprint in (docs, identity, catalog):
     app.register_blueprint(blueprint)
+app.register_blueprint(payments)

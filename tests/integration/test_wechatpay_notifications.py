@@ -162,9 +162,9 @@ def attack(
             no, serial=stranger.platform_key_id, private_pem=stranger.platform_private_pem
         )
     if case == "stale_timestamp":
-        return wechatpay.payment_notification(no, timestamp=str(now - 301))
+        return wechatpay.payment_notification(no, timestamp=str(now - 400))
     if case == "future_timestamp":
-        return wechatpay.payment_notification(no, timestamp=str(now + 301))
+        return wechatpay.payment_notification(no, timestamp=str(now + 400))
     if case == "signtest_probe":
         headers, body = wechatpay.payment_notification(no)
         return {
