@@ -7,7 +7,8 @@
 - The mini-program's ``paySign``: RSA-SHA256 over ``appId\\ntimeStamp\\nnonceStr\\npackage\\n``.
 - Notification resources: AEAD_AES_256_GCM with the 32-byte APIv3 key.
 
-Everything here is pure: keys, times and nonces come in as arguments.
+``NotificationVerifier`` is the one gate a notification (or an API answer) passes before anything in it is
+believed. Everything here is pure: keys, times and nonces come in as arguments.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ import binascii
 import json
 import secrets
 import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from common.errors import InvalidNotification
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -145,3 +150,70 @@ def decrypt_resource(apiv3_key: bytes, resource: dict[str, Any]) -> dict[str, An
     if not isinstance(data, dict):
         raise CryptoError("the resource is not a JSON object")
     return data
+
+
+@dataclass
+class NotificationVerifier:
+    """Checks a WeChat Pay notification (or response) and decrypts its resource.
+
+    ``platform_keys`` maps the serials we trust (``PUB_KEY_ID_…`` or platform certificate serials) to their
+    public keys. It is fixed configuration: an unknown serial is refused, never looked up on the network, so a
+    caller cannot make us trust a key by naming it."""
+
+    platform_keys: dict[str, rsa.RSAPublicKey]
+    apiv3_key: bytes
+    window_seconds: int = 300
+
+    def check_signature(self, headers: Mapping[str, str], body: bytes, *, now: datetime) -> None:
+        """Serial known, timestamp within the window, not the sign-test probe, signature valid over the raw
+        ``body``; ``InvalidNotification`` (with the reason) otherwise. Header names are case-insensitive."""
+        h = {k.lower(): v for k, v in headers.items()}
+        signature, serial = h.get("wechatpay-signature", ""), h.get("wechatpay-serial", "")
+        timestamp, nonce = h.get("wechatpay-timestamp", ""), h.get("wechatpay-nonce", "")
+        if not (signature and serial and timestamp and nonce):
+            raise InvalidNotification("Wechatpay-Signature, -Serial, -Timestamp and -Nonce are required")
+        if signature.startswith(SIGNTEST_PREFIX):
+            raise InvalidNotification("a signature-test probe is not a notification")
+        signature_type = h.get("wechatpay-signature-type")
+        if signature_type and signature_type != AUTH_SCHEMA:
+            raise InvalidNotification("unsupported signature type")
+        key = self.platform_keys.get(serial)
+        if key is None:
+            raise InvalidNotification("unknown Wechatpay-Serial")
+        if not timestamp.isdigit() or abs(int(now.timestamp()) - int(timestamp)) > self.window_seconds:
+            raise InvalidNotification("Wechatpay-Timestamp is outside the allowed window")
+        if not verify(key, response_message(timestamp, nonce, body), signature):
+            raise InvalidNotification("the signature does not match the body")
+
+    def verify(
+        self, headers: Mapping[str, str], raw_body: bytes | str, *, now: datetime, is_base64: bool = False
+    ) -> dict[str, Any]:
+        """The notification with its ``resource`` decrypted, if and only if every check passes.
+
+        ``raw_body`` is the body exactly as received; when API Gateway delivered it base64-encoded
+        (``isBase64Encoded``), pass ``is_base64=True`` and it is decoded first — never re-serialized."""
+        body = raw_body.encode() if isinstance(raw_body, str) else bytes(raw_body)
+        if is_base64:
+            try:
+                body = base64.b64decode(body, validate=True)
+            except binascii.Error as exc:
+                raise InvalidNotification("the body is not valid base64") from exc
+        self.check_signature(headers, body, now=now)
+        try:
+            envelope = json.loads(body)
+        except ValueError as exc:
+            raise InvalidNotification("the body is not JSON") from exc
+        if not isinstance(envelope, dict) or not isinstance(envelope.get("resource"), dict):
+            raise InvalidNotification("the notification has no resource")
+        try:
+            resource = decrypt_resource(self.apiv3_key, envelope["resource"])
+        except CryptoError as exc:
+            raise InvalidNotification(str(exc)) from exc
+        return {
+            "id": envelope.get("id"),
+            "create_time": envelope.get("create_time"),
+            "event_type": envelope.get("event_type"),
+            "resource_type": envelope.get("resource_type"),
+            "summary": envelope.get("summary"),
+            "resource": resource,
+        }

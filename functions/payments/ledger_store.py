@@ -14,6 +14,8 @@ moves exactly when its cause is recorded, and never twice.
 from __future__ import annotations
 
 import json
+import random
+import time
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -118,7 +120,9 @@ def post(tx: LedgerTransaction, *, also: Sequence[Write] = ()) -> bool:
                 raise
             failed = _failed(exc, labels)
             if "TransactionConflict" in failed.values() and attempt + 1 < _ATTEMPTS:
-                continue  # another transaction held one of these items for a moment: try again
+                # Another transaction held one of these items for a moment: back off a little, try again.
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+                continue
             if failed.get("guard") == "ConditionalCheckFailed":
                 return False
             short = [label for label in failed if label.startswith("balance:")]

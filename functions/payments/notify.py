@@ -17,7 +17,8 @@ from chalice import Response
 from common.errors import InvalidNotification
 from pydantic import ValidationError
 
-from functions.payments.wechatpay import Refund, Transaction, WeChatPay
+from functions.payments.wechatpay import WeChatPay
+from functions.payments.wechatpay_models import Refund, Transaction
 
 REFUND_EVENTS = {"REFUND.SUCCESS": "SUCCESS", "REFUND.ABNORMAL": "ABNORMAL", "REFUND.CLOSED": "CLOSED"}
 

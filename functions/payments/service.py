@@ -19,7 +19,8 @@ from common.settings import get_settings
 
 from functions.payments import ledger, ledger_store, store
 from functions.payments.models import PaymentCheck, RefundView, SettlementView
-from functions.payments.wechatpay import PayParams, WeChatPay
+from functions.payments.wechatpay import WeChatPay
+from functions.payments.wechatpay_models import PayParams
 
 PREPAY_VALID = timedelta(hours=2)  # WeChat Pay's prepay_id lifetime
 PREPAY_REUSE_MARGIN = timedelta(minutes=10)  # renew a little early, so the payer never gets an expired one

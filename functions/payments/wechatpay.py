@@ -1,15 +1,13 @@
 """WeChat Pay API v3 for the mini-program (JSAPI): the ``WeChatPay`` interface and the real client.
 
 The client signs every request with the merchant key and believes a response only when WeChat Pay's signature
-(known platform key, fresh timestamp) checks out over the raw body. ``NotificationVerifier`` is the one gate a
-notification passes before anything in it is believed. ``base_url`` points at api.mch.weixin.qq.com when deployed
+(known platform key, fresh timestamp) checks out over the raw body (``crypto.NotificationVerifier``, the same gate
+notifications pass). ``base_url`` points at api.mch.weixin.qq.com when deployed
 and at the loopback stand-in (infra/standins/wechatpay.py) in the local stack and tests.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,63 +20,12 @@ from common.clock import clock
 from common.errors import InvalidNotification, WeChatPayError
 from common.settings import get_settings
 from cryptography.hazmat.primitives.asymmetric import rsa
-from pydantic import BaseModel, ConfigDict, StrictInt
 
 from functions.payments import crypto
+from functions.payments.crypto import NotificationVerifier
+from functions.payments.wechatpay_models import PayParams, Refund, Transaction
 
 _http = requests.Session()
-
-
-class Amount(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    total: StrictInt
-    payer_total: StrictInt | None = None
-    currency: str = "CNY"
-
-
-class Transaction(BaseModel):
-    """A trade as WeChat Pay reports it (query, or a decrypted TRANSACTION.SUCCESS resource)."""
-
-    model_config = ConfigDict(extra="allow")
-    out_trade_no: str
-    trade_state: str  # SUCCESS | NOTPAY | CLOSED | REFUND | USERPAYING | PAYERROR | REVOKED
-    transaction_id: str | None = None
-    appid: str | None = None
-    mchid: str | None = None
-    amount: Amount | None = None
-    payer: dict[str, Any] | None = None
-    success_time: str | None = None
-
-
-class RefundAmount(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    refund: StrictInt
-    total: StrictInt
-    currency: str = "CNY"
-
-
-class Refund(BaseModel):
-    """A refund as WeChat Pay reports it (refund call, query, or a decrypted REFUND.* resource)."""
-
-    model_config = ConfigDict(extra="allow")
-    out_refund_no: str
-    refund_id: str | None = None
-    out_trade_no: str | None = None
-    transaction_id: str | None = None
-    # PROCESSING | SUCCESS | CLOSED | ABNORMAL ("refund_status" in notifications, "status" in API answers)
-    status: str
-    amount: RefundAmount | None = None
-
-
-class PayParams(BaseModel):
-    """What ``wx.requestPayment`` takes (API.md: POST /v1/orders/{id}/pay)."""
-
-    appId: str  # the mini-program's field names, as wx.requestPayment spells them
-    timeStamp: str
-    nonceStr: str
-    package: str
-    signType: str = "RSA"
-    paySign: str
 
 
 class WeChatPay(Protocol):
@@ -125,73 +72,6 @@ class WeChatPay(Protocol):
     def verify_notification(
         self, headers: Mapping[str, str], raw_body: bytes | str, *, now: datetime, is_base64: bool = False
     ) -> dict[str, Any]: ...
-
-
-@dataclass
-class NotificationVerifier:
-    """Checks a WeChat Pay notification (or response) and decrypts its resource.
-
-    ``platform_keys`` maps the serials we trust (``PUB_KEY_ID_…`` or platform certificate serials) to their
-    public keys. It is fixed configuration: an unknown serial is refused, never looked up on the network, so a
-    caller cannot make us trust a key by naming it."""
-
-    platform_keys: dict[str, rsa.RSAPublicKey]
-    apiv3_key: bytes
-    window_seconds: int = 300
-
-    def check_signature(self, headers: Mapping[str, str], body: bytes, *, now: datetime) -> None:
-        """Serial known, timestamp within the window, not the sign-test probe, signature valid over the raw
-        ``body``; ``InvalidNotification`` (with the reason) otherwise. Header names are case-insensitive."""
-        h = {k.lower(): v for k, v in headers.items()}
-        signature, serial = h.get("wechatpay-signature", ""), h.get("wechatpay-serial", "")
-        timestamp, nonce = h.get("wechatpay-timestamp", ""), h.get("wechatpay-nonce", "")
-        if not (signature and serial and timestamp and nonce):
-            raise InvalidNotification("Wechatpay-Signature, -Serial, -Timestamp and -Nonce are required")
-        if signature.startswith(crypto.SIGNTEST_PREFIX):
-            raise InvalidNotification("a signature-test probe is not a notification")
-        signature_type = h.get("wechatpay-signature-type")
-        if signature_type and signature_type != crypto.AUTH_SCHEMA:
-            raise InvalidNotification("unsupported signature type")
-        key = self.platform_keys.get(serial)
-        if key is None:
-            raise InvalidNotification("unknown Wechatpay-Serial")
-        if not timestamp.isdigit() or abs(int(now.timestamp()) - int(timestamp)) > self.window_seconds:
-            raise InvalidNotification("Wechatpay-Timestamp is outside the allowed window")
-        if not crypto.verify(key, crypto.response_message(timestamp, nonce, body), signature):
-            raise InvalidNotification("the signature does not match the body")
-
-    def verify(
-        self, headers: Mapping[str, str], raw_body: bytes | str, *, now: datetime, is_base64: bool = False
-    ) -> dict[str, Any]:
-        """The notification with its ``resource`` decrypted, if and only if every check passes.
-
-        ``raw_body`` is the body exactly as received; when API Gateway delivered it base64-encoded
-        (``isBase64Encoded``), pass ``is_base64=True`` and it is decoded first — never re-serialized."""
-        body = raw_body.encode() if isinstance(raw_body, str) else bytes(raw_body)
-        if is_base64:
-            try:
-                body = base64.b64decode(body, validate=True)
-            except binascii.Error as exc:
-                raise InvalidNotification("the body is not valid base64") from exc
-        self.check_signature(headers, body, now=now)
-        try:
-            envelope = json.loads(body)
-        except ValueError as exc:
-            raise InvalidNotification("the body is not JSON") from exc
-        if not isinstance(envelope, dict) or not isinstance(envelope.get("resource"), dict):
-            raise InvalidNotification("the notification has no resource")
-        try:
-            resource = crypto.decrypt_resource(self.apiv3_key, envelope["resource"])
-        except crypto.CryptoError as exc:
-            raise InvalidNotification(str(exc)) from exc
-        return {
-            "id": envelope.get("id"),
-            "create_time": envelope.get("create_time"),
-            "event_type": envelope.get("event_type"),
-            "resource_type": envelope.get("resource_type"),
-            "summary": envelope.get("summary"),
-            "resource": resource,
-        }
 
 
 @dataclass

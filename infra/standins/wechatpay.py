@@ -8,17 +8,14 @@ It speaks the real protocol with its own keys, so our client's crypto runs for r
 - notifications are AEAD_AES_256_GCM-encrypted with the APIv3 key, signed, and POSTed to the notify URL the
   merchant gave (or one given), and the HTTP status our endpoint answered is returned.
 
-Its crypto is written here on ``cryptography`` on purpose, independently of ``functions/payments/crypto.py``, so
-a mistake in ours cannot be mirrored here and pass unnoticed. ``WeChatPayKeys.generate()`` makes a matching key set
-at runtime for the local stack and tests: no key is ever committed.
+Its keys and signatures live in ``wechatpay_keys.py``, written independently of ours; ``WeChatPayKeys.generate()``
+makes a matching key set at runtime for the local stack and tests: no key is ever committed.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-import secrets
 import string
 import threading
 from collections.abc import Callable
@@ -27,93 +24,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import requests
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from infra.standins.loopback import LoopbackServer, Reply, Request
+from infra.standins.wechatpay_keys import WeChatPayKeys, rand, rsa_sign, rsa_verify, seal
+
+__all__ = ["WeChatPayKeys", "WeChatPayStandIn"]
 
 CST = timezone(timedelta(hours=8))
-_ALNUM = string.ascii_letters + string.digits
 _AUTH = re.compile(r"^WECHATPAY2-SHA256-RSA2048 (.+)$")
 _PARAM = re.compile(r'(\w+)="([^"]*)"')
-
-
-def _rand(n: int, alphabet: str = _ALNUM) -> str:
-    return "".join(secrets.choice(alphabet) for _ in range(n))
-
-
-def _pem_private(key: rsa.RSAPrivateKey) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-def _pem_public(key: rsa.RSAPublicKey) -> str:
-    return key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
-
-
-def _rsa_sign(pem: str, message: bytes) -> str:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return base64.b64encode(key.sign(message, padding.PKCS1v15(), hashes.SHA256())).decode()
-
-
-def _rsa_verify(pem: str, message: bytes, signature_b64: str) -> bool:
-    key = serialization.load_pem_public_key(pem.encode())
-    assert isinstance(key, rsa.RSAPublicKey)
-    try:
-        key.verify(base64.b64decode(signature_b64), message, padding.PKCS1v15(), hashes.SHA256())
-    except (InvalidSignature, ValueError):
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class WeChatPayKeys:
-    """A merchant's key set and the platform's, generated together so they match."""
-
-    mchid: str
-    appid: str
-    merchant_serial: str
-    merchant_private_pem: str
-    merchant_public_pem: str
-    platform_key_id: str
-    platform_private_pem: str
-    platform_public_pem: str
-    apiv3_key: str
-
-    @classmethod
-    def generate(cls, mchid: str = "1900000109", appid: str = "wx-test-app") -> WeChatPayKeys:
-        merchant = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        platform = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        return cls(
-            mchid=mchid,
-            appid=appid,
-            merchant_serial=secrets.token_hex(20).upper(),
-            merchant_private_pem=_pem_private(merchant),
-            merchant_public_pem=_pem_public(merchant.public_key()),
-            platform_key_id="PUB_KEY_ID_" + "".join(secrets.choice(string.digits) for _ in range(32)),
-            platform_private_pem=_pem_private(platform),
-            platform_public_pem=_pem_public(platform.public_key()),
-            apiv3_key=_rand(32),
-        )
-
-    def settings_env(self, api_base: str) -> dict[str, str]:
-        """The environment our settings read (layers/common/settings.py) to talk to a stand-in with these keys."""
-        return {
-            "WECHATPAY_API_BASE": api_base,
-            "WECHATPAY_MCHID": self.mchid,
-            "WECHATPAY_APPID": self.appid,
-            "WECHATPAY_MERCHANT_SERIAL": self.merchant_serial,
-            "WECHATPAY_MERCHANT_PRIVATE_KEY": self.merchant_private_pem,
-            "WECHATPAY_APIV3_KEY": self.apiv3_key,
-            "WECHATPAY_PLATFORM_PUBLIC_KEY_ID": self.platform_key_id,
-            "WECHATPAY_PLATFORM_PUBLIC_KEY": self.platform_public_pem,
-        }
 
 
 @dataclass
@@ -269,13 +188,13 @@ class WeChatPayStandIn:
         if not nonce:
             return "nonce_str is required"
         message = f"{req.method}\n{req.target}\n{timestamp}\n{nonce}\n".encode() + req.body + b"\n"
-        if not _rsa_verify(self.keys.merchant_public_pem, message, params.get("signature", "")):
+        if not rsa_verify(self.keys.merchant_public_pem, message, params.get("signature", "")):
             return "signature verification failed"
         return None
 
     def _answer(self, status: int, data: Any) -> Reply:
         body = b"" if data is None else json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        headers = {"Content-Type": "application/json", "Request-ID": _rand(24)}
+        headers = {"Content-Type": "application/json", "Request-ID": rand(24)}
         headers.update(self._signature_headers(body))
         return Reply(status, body, headers)
 
@@ -289,13 +208,13 @@ class WeChatPayStandIn:
         private_pem: str | None = None,
     ) -> dict[str, str]:
         timestamp = timestamp or str(int(self.clock().timestamp()))
-        nonce = nonce or _rand(32)
+        nonce = nonce or rand(32)
         message = f"{timestamp}\n{nonce}\n".encode() + body + b"\n"
         return {
             "Wechatpay-Nonce": nonce,
             "Wechatpay-Timestamp": timestamp,
             "Wechatpay-Serial": serial or self.keys.platform_key_id,
-            "Wechatpay-Signature": _rsa_sign(private_pem or self.keys.platform_private_pem, message),
+            "Wechatpay-Signature": rsa_sign(private_pem or self.keys.platform_private_pem, message),
             "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
         }
 
@@ -324,7 +243,7 @@ class WeChatPayStandIn:
                 return 400, {"code": "INVALID_REQUEST", "message": "201 商户订单号重复"}
             return 200, {"prepay_id": trade.prepay_id}
         trade = Trade(
-            no, b["appid"], b["description"], total, payer["openid"], b["notify_url"], "wx" + _rand(30)
+            no, b["appid"], b["description"], total, payer["openid"], b["notify_url"], "wx" + rand(30)
         )
         self.trades[no] = trade
         return 200, {"prepay_id": trade.prepay_id}
@@ -406,7 +325,7 @@ class WeChatPayStandIn:
             total,
             str(b.get("reason") or ""),
             str(b.get("notify_url") or trade.notify_url),
-            "50" + _rand(30, string.digits),
+            "50" + rand(30, string.digits),
             created_at=self.clock().astimezone(CST).isoformat(timespec="seconds"),
         )
         self.refunds[refund_no] = record
@@ -446,7 +365,7 @@ class WeChatPayStandIn:
         return (
             known
             and params.get("signType") == "RSA"
-            and _rsa_verify(self.keys.merchant_public_pem, message.encode(), params["paySign"])
+            and rsa_verify(self.keys.merchant_public_pem, message.encode(), params["paySign"])
         )
 
     def pay(self, out_trade_no: str) -> Trade:
@@ -455,7 +374,7 @@ class WeChatPayStandIn:
             trade = self.trades[out_trade_no]
             if trade.state == "NOTPAY":
                 trade.state = "SUCCESS"
-                trade.transaction_id = "42" + _rand(26, string.digits)
+                trade.transaction_id = "42" + rand(26, string.digits)
                 trade.success_time = self.clock().astimezone(CST).isoformat(timespec="seconds")
             return trade
 
@@ -513,14 +432,11 @@ class WeChatPayStandIn:
     ) -> tuple[dict[str, str], bytes]:
         """Encrypt ``plaintext`` into a notification and sign it. The keyword arguments let a test sign with the
         wrong key, name another serial, back-date the timestamp or encrypt with another APIv3 key."""
-        aes_nonce = _rand(12)
-        sealed = AESGCM((apiv3_key or self.keys.apiv3_key).encode()).encrypt(
-            aes_nonce.encode(),
-            json.dumps(plaintext, ensure_ascii=False, separators=(",", ":")).encode(),
-            original_type.encode(),
-        )
+        aes_nonce = rand(12)
+        plain = json.dumps(plaintext, ensure_ascii=False, separators=(",", ":")).encode()
+        sealed = seal(apiv3_key or self.keys.apiv3_key, aes_nonce, plain, original_type)
         envelope = {
-            "id": "EV-" + _rand(24, string.digits),
+            "id": "EV-" + rand(24, string.digits),
             "create_time": self.clock().astimezone(CST).isoformat(timespec="seconds"),
             "resource_type": "encrypt-resource",
             "event_type": event_type,
@@ -528,7 +444,7 @@ class WeChatPayStandIn:
             "resource": {
                 "original_type": original_type,
                 "algorithm": "AEAD_AES_256_GCM",
-                "ciphertext": base64.b64encode(sealed).decode(),
+                "ciphertext": sealed,
                 "associated_data": original_type,
                 "nonce": aes_nonce,
             },
