@@ -6,9 +6,11 @@ from common.openapi import docs
 from functions.catalog.api import bp as catalog
 from functions.identity.api import bp as identity
 from functions.payments.api import bp as payments
+from functions.payments.tasks import tasks as payments_tasks
 
 app = Chalice(app_name="jiazheng")
 
 for blueprint in (docs, identity, catalog):
     app.register_blueprint(blueprint)
 app.register_blueprint(payments)
+app.register_blueprint(payments_tasks)

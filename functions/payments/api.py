@@ -1,17 +1,17 @@
-"""Payments routes: a worker's earnings and withdrawals, operators' decisions on withdrawals.
-
-(POST /v1/orders/{id}/pay and the WeChat Pay notification endpoints are wired with booking.)
+"""Payments routes: WeChat Pay's refund notifications, a worker's earnings and withdrawals, operators' decisions
+on withdrawals. (POST /v1/orders/{id}/pay and the payment notification are wired with booking:
+``notify.handle_payment_notification`` takes booking's ``mark_paid``.)
 """
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 from common.api import Call, route
 from common.errors import MalformedRequest
 from common.ids import new_id
 from common.pagination import Page, PageQuery
 
-from functions.payments import earnings
+from functions.payments import earnings, notify
 from functions.payments.models import (
     Earnings,
     Withdrawal,
@@ -19,8 +19,17 @@ from functions.payments.models import (
     WithdrawalRejection,
     WithdrawalRequest,
 )
+from functions.payments.wechatpay import client_from_settings
 
 bp = Blueprint(__name__)
+
+
+@route(bp, "/v1/payments/wechat/refund-notify", "POST", auth=None, tags=("payments",))
+def wechat_refund_notify(call: Call) -> Response:
+    """WeChat Pay's refund notification: verified over the raw body, applied once; 4xx {"code": "FAIL"} if not."""
+    return notify.handle_refund_notification(
+        call.headers, call.raw_body, now=call.now, wechat=client_from_settings()
+    )
 
 
 def _idempotency_key(call: Call) -> str | None:

@@ -19,7 +19,7 @@ from common.settings import get_settings
 
 from functions.payments import ledger, ledger_store, store
 from functions.payments.models import PaymentCheck, RefundView, SettlementView
-from functions.payments.wechatpay import WeChatPay
+from functions.payments.wechatpay import WeChatPay, client_from_settings
 from functions.payments.wechatpay_models import PayParams
 
 PREPAY_VALID = timedelta(hours=2)  # WeChat Pay's prepay_id lifetime
@@ -240,7 +240,13 @@ def request_refund(
 
 
 def refund(
-    order_id: str, refund_fen: int, reason: str, *, now: datetime, wechat: WeChatPay, key: str | None = None
+    order_id: str,
+    refund_fen: int,
+    reason: str,
+    *,
+    now: datetime,
+    wechat: WeChatPay | None = None,
+    key: str | None = None,
 ) -> RefundView | None:
     """Refund ``refund_fen`` of a paid order (cancellation policy, operator, complaint). Safe to retry: the same
     ``key`` (default: the reason) reuses the same out_refund_no, so WeChat Pay never refunds twice. None when
@@ -255,6 +261,7 @@ def refund(
     item = request_refund(order_id, refund_fen, reason, key=key or reason, now=now)
     if item.status in ("SUCCESS", "CLOSED"):
         return _refund_view(item)
+    wechat = wechat or client_from_settings()
     answer = wechat.refund(
         out_trade_no=payment.out_trade_no,
         out_refund_no=item.out_refund_no,
@@ -374,3 +381,16 @@ def settle(
         worker_fen=int(payment.worker_fen or 0),
         late_cancellation_fee_fen=late_cancellation_fee_fen,
     )
+
+
+def payments_due(now: datetime, *, within: timedelta, overdue: timedelta = timedelta(hours=2)) -> list[str]:
+    """Orders whose unpaid prepay's deadline is at most ``within`` from ``now`` (and up to ``overdue`` past):
+    what the scheduled reconciliation asks WeChat Pay about (``reconcile_payment``). Reads the sparse
+    due-index hour by hour; paid and closed payments are not in it."""
+    start, end = now - overdue, now + within
+    hour = start.replace(minute=0, second=0, microsecond=0)
+    due: list[str] = []
+    while hour <= end:
+        due += [p.order_id for p in store.payments_due(iso(hour)[:13], iso(end))]
+        hour += timedelta(hours=1)
+    return due

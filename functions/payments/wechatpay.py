@@ -324,3 +324,15 @@ def _parse(model: type[Any], data: Any) -> Any:
         return model.model_validate(data)
     except ValueError as exc:
         raise WeChatPayError("WeChat Pay answered an unexpected shape", provider_status=200) from exc
+
+
+_client: tuple[int, WeChatPayClient] | None = None
+
+
+def client_from_settings() -> WeChatPayClient:
+    """The client for the current settings, built once per cold start (parsing the keys is not free)."""
+    global _client
+    settings = get_settings()
+    if _client is None or _client[0] != id(settings):
+        _client = (id(settings), WeChatPayClient.from_settings())
+    return _client[1]
