@@ -233,10 +233,11 @@ def request_refund(
         at=now,
     )
     try:
-        store.reserve_refund(item, tx)
+        if store.reserve_refund(item, tx):
+            return item
     except ledger_store.Refused as exc:
         raise Conflict("the order's payment changed meanwhile, try again", code="PAYMENT_CHANGED") from exc
-    return store.get_refund(order_id, out_refund_no) or item
+    return store.get_refund(order_id, out_refund_no) or item  # a concurrent retry recorded it first
 
 
 def refund(
