@@ -7,6 +7,8 @@ from functions.catalog.api import bp as catalog
 from functions.identity.api import bp as identity
 from functions.notifications.api import bp as notifications
 from functions.notifications.tasks import bp as notification_tasks
+from functions.payments.api import bp as payments
+from functions.payments.tasks import tasks as payments_tasks
 
 app = Chalice(app_name="jiazheng")
 
@@ -14,3 +16,5 @@ for blueprint in (docs, identity, catalog):
     app.register_blueprint(blueprint)
 app.register_blueprint(notifications)
 app.register_blueprint(notification_tasks)
+app.register_blueprint(payments)
+app.register_blueprint(payments_tasks)

@@ -63,6 +63,24 @@ class Settings(BaseSettings):
     sms_param_max_chars: int = Field(20, gt=0)  # a template variable's length limit (notification templates)
     notify_inbox_days: int = Field(180, gt=0)  # inbox items expire (TTL) after this many days
     notify_delivery_claim_seconds: int = Field(300, gt=0)  # a delivery attempt holds its claim this long
+    # WeChat Pay API v3 (INTEGRATIONS.md). Keys come from secrets (environment when deployed), never the repository.
+    # PEMs may be given with literal "\\n" for newlines (one-line environment variables).
+    wechatpay_api_base: str = "https://api.mch.weixin.qq.com"
+    wechatpay_mchid: str = ""
+    wechatpay_appid: str = ""  # the mini-program's appid; empty = wechat_appid
+    wechatpay_merchant_serial: str = ""  # serial number of the merchant API certificate
+    wechatpay_merchant_private_key: SecretStr = SecretStr("")  # PEM (PKCS#8 or PKCS#1)
+    wechatpay_apiv3_key: SecretStr = SecretStr("")  # 32 bytes, decrypts notifications
+    wechatpay_platform_public_key_id: str = ""  # "PUB_KEY_ID_…": the only serial notifications may name
+    wechatpay_platform_public_key: str = ""  # PEM of the WeChat Pay public key
+    wechatpay_notify_base: str = ""  # empty = public_base_url
+    # Notifications and answers whose timestamp is further off than this are refused (replay window).
+    wechatpay_timestamp_window_seconds: int = Field(300, gt=0)
+
+    # Money (DESIGN.md "Money"): commission snapshotted on each order at creation; withdrawals; hot-account shards.
+    platform_commission_percent: int = Field(20, ge=0, le=100)
+    withdrawal_min_fen: int = Field(10000, ge=1)
+    ledger_shards: int = Field(8, ge=1, le=64)  # only ever raise it: readers sum shards 0..n-1
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from common.table import create_table
 from moto import mock_aws
 
 from infra.standins.wechat import WeChatStandIn
+from infra.standins.wechatpay import WeChatPayKeys, WeChatPayStandIn
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +117,17 @@ def sms() -> Iterator[Any]:
         SMS_SECRET_KEY=standin.secret_key,
         SMS_SDK_APP_ID=standin.sdk_app_id,
     )
+    get_settings.cache_clear()
+    yield standin
+    standin.close()
+
+
+@pytest.fixture(scope="session")
+def wechatpay() -> Iterator[WeChatPayStandIn]:
+    """The WeChat Pay stand-in with a key set generated for this run; our settings point at it."""
+    keys = WeChatPayKeys.generate(mchid="1900000109", appid="wx-test-app")
+    standin = WeChatPayStandIn(keys)
+    os.environ.update(keys.settings_env(standin.url))
     get_settings.cache_clear()
     yield standin
     standin.close()
