@@ -19,7 +19,10 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-EXTENSIONS: tuple[str, ...] = ("infra.local.notifications_dev",)
+EXTENSIONS: tuple[str, ...] = (
+    "infra.local.notifications_dev",
+    "infra.local.payments_dev",
+)
 
 
 def load(names: tuple[str, ...] = EXTENSIONS) -> list[ModuleType]:

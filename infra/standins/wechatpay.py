@@ -14,6 +14,7 @@ makes a matching key set at runtime for the local stack and tests: no key is eve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import string
@@ -89,9 +90,17 @@ class WeChatPayStandIn:
     against; the local stack passes the business clock so shifted time stays consistent."""
 
     def __init__(
-        self, keys: WeChatPayKeys, *, clock: Callable[[], datetime] | None = None, window_seconds: int = 300
+        self,
+        keys: WeChatPayKeys,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        window_seconds: int = 300,
+        refund_notify_after: float | None = None,
     ) -> None:
         self.keys = keys
+        # As WeChat Pay does, tell the merchant a refund succeeded this many seconds after it was asked for
+        # (the local stack sets it; tests send refund notifications themselves).
+        self.refund_notify_after = refund_notify_after
         self.clock = clock or (lambda: datetime.now(CST))
         self.window_seconds = window_seconds
         self.trades: dict[str, Trade] = {}
@@ -329,7 +338,16 @@ class WeChatPayStandIn:
             created_at=self.clock().astimezone(CST).isoformat(timespec="seconds"),
         )
         self.refunds[refund_no] = record
+        if self.refund_notify_after is not None:
+            timer = threading.Timer(self.refund_notify_after, self._notify_refund_quietly, (refund_no,))
+            timer.daemon = True
+            timer.start()
         return 200, self._refund_json(record)
+
+    def _notify_refund_quietly(self, out_refund_no: str) -> None:
+        # The merchant may be gone (the stack stopped); WeChat would retry, a stand-in need not.
+        with contextlib.suppress(requests.RequestException):
+            self.notify_refund(out_refund_no)
 
     def _refund_json(self, r: RefundRecord) -> dict[str, Any]:
         trade = self.trades[r.out_trade_no]
