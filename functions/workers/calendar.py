@@ -13,7 +13,7 @@ from common.geo import haversine_km
 from common.settings import get_settings
 from pynamodb.transactions import TransactWrite
 
-from functions.workers import rules, store
+from functions.workers import rules, slot_store, store
 from functions.workers.models import BookedSlot, Calendar, WorkerRecord
 
 MESSAGES = {
@@ -107,27 +107,27 @@ def hold_slots(tx: TransactWrite, worker_id: str, start: datetime, end: datetime
     settings = get_settings()
     keys = held_slot_keys(start, end)
     expires_at = int((end + timedelta(days=settings.slot_lock_ttl_days)).timestamp())
-    store.add_hold(tx, worker_id, keys, order_id, expires_at, settings.worker_max_active_orders)
+    slot_store.add_hold(tx, worker_id, keys, order_id, expires_at, settings.worker_max_active_orders)
 
 
 def release_slots(worker_id: str, start: datetime, end: datetime, order_id: str) -> None:
     """Free the order's locks (only those it holds) and count it out of the active orders. Idempotent."""
-    marker = store.get_active(worker_id, order_id)
+    marker = slot_store.get_active(worker_id, order_id)
     keys = list(marker.slots) if marker else rules.slot_keys(start, end, get_settings().travel_buffer_minutes)
-    store.delete_locks(worker_id, keys, order_id)
-    store.end_active(worker_id, order_id, completed=False)
+    slot_store.delete_locks(worker_id, keys, order_id)
+    slot_store.end_active(worker_id, order_id, completed=False)
 
 
 def order_finished(worker_id: str, order_id: str) -> None:
     """The order completed: count it out of the active orders and into the completed ones, once. Its locks stay
     until their TTL (the time is past anyway)."""
-    store.end_active(worker_id, order_id, completed=True)
+    slot_store.end_active(worker_id, order_id, completed=True)
 
 
 def booked(worker_id: str, first_day: date, days: int) -> Calendar:
     """The worker's held slots over ``days`` days from ``first_day``."""
     last_day = first_day + timedelta(days=days - 1)
-    items = store.booked_slots(worker_id, first_day.isoformat(), last_day.isoformat())
+    items = slot_store.booked_slots(worker_id, first_day.isoformat(), last_day.isoformat())
     slots = []
     for item in items:
         _, day, time = item.SK.split("#")

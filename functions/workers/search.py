@@ -16,7 +16,7 @@ from common.clock import business_tz
 from common.geo import covering_ranges
 from pydantic import BaseModel
 
-from functions.workers import rules, store
+from functions.workers import rules, slot_store, store
 from functions.workers.calendar import held_slot_keys
 from functions.workers.models import Rating, WorkerSummary
 from functions.workers.rules import CardSkill
@@ -113,7 +113,7 @@ def booking_loads(worker_ids: Sequence[str], start: datetime, end: datetime) -> 
     ``len(worker_ids) * keys_per_worker(start, end)`` must be at most 100."""
     slots = held_slot_keys(start, end)
     keys = [(store.pk(w), sk) for w in worker_ids for sk in ["STATS", *slots]]
-    found = store.load_items(keys)
+    found = slot_store.load_items(keys)
     loads: dict[str, WorkerLoad] = {}
     for w in worker_ids:
         stats = found.get((store.pk(w), "STATS"))

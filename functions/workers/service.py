@@ -14,7 +14,7 @@ from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
 
 from functions.catalog import category_tree
-from functions.workers import rules, store
+from functions.workers import rules, slot_store, store
 from functions.workers.models import (
     AcceptingIn,
     AdminWorkersQuery,
@@ -305,7 +305,7 @@ def credit_of(score: int) -> Credit:
     return Credit(score=score, level=rules.credit_level(score, get_settings().credit_levels))
 
 
-def rating_of(stats: store.StatsItem | store.LoadItem | None) -> Rating:
+def rating_of(stats: store.StatsItem | slot_store.LoadItem | None) -> Rating:
     count = int(stats.rating_count or 0) if stats else 0
     if not stats or not count:
         return Rating()
@@ -321,12 +321,18 @@ def rating_of(stats: store.StatsItem | store.LoadItem | None) -> Rating:
     )
 
 
-def get_public_profile(worker_id: str, *, now: datetime | None = None) -> WorkerPublic:
-    """What anyone may see of a worker who has been verified: no phone, ID or certificate numbers, no home.
-    NotFound for anyone else (never verified, or no such worker)."""
+def _public_record(worker_id: str) -> WorkerRecord:
+    """Only workers who have been verified are public."""
     record = store.load(worker_id, consistent=False)
     if record is None or record.verified_at is None:
         raise NotFound("no such worker")
+    return record
+
+
+def get_public_profile(worker_id: str, *, now: datetime | None = None) -> WorkerPublic:
+    """What anyone may see of a worker who has been verified: no phone, ID or certificate numbers, no home.
+    NotFound for anyone else (never verified, or no such worker)."""
+    record = _public_record(worker_id)
     today = (now or clock.now()).astimezone(business_tz()).date()
     stats = store.get_stats(worker_id)
     p = record.profile
@@ -362,7 +368,7 @@ def get_public_profile(worker_id: str, *, now: datetime | None = None) -> Worker
 
 def list_reviews(worker_id: str, *, limit: int, cursor: str | None) -> Page[ReviewPublic]:
     """The worker's reviews, newest first (written by the reviews capability; anonymous ones without author)."""
-    get_public_profile(worker_id)
+    _public_record(worker_id)
     start = decode_cursor(cursor, expect={"PK": store.pk(worker_id)})
     items, last = store.list_reviews(worker_id, limit, start)
     reviews = [

@@ -4,10 +4,9 @@
 - counters:     WORKER#{id} / STATS            ADD only: active and completed orders, rating sums
 - skill card:   WORKER#{id} / SKILL#{category} GSI2 SKILLGEO#{category}#{geohash4} / {geohash9}#{id}, only while
                 the worker is matchable (sparse), so matching reads matchable workers near the address only
-- slot lock:    WORKER#{id} / SLOT#{date}#{HH:MM}   one per 30 minutes held, TTL ``expires_at``
-- active order: WORKER#{id} / ACTIVE#{order id}     counted once in ``active_orders``
 - audit:        WORKER#{id} / AUDIT#{at}#{id}       each submission and operator decision
 - review:       WORKER#{id} / REVIEW#{ts}#{order}   written by the reviews capability; read here for the list
+Slot locks and active-order markers are in ``slot_store``.
 """
 
 from __future__ import annotations
@@ -101,35 +100,12 @@ class CardItem(Item):
     photo = UnicodeAttribute(null=True)
 
 
-class SlotItem(Item):
-    order_id = UnicodeAttribute()
-    expires_at = NumberAttribute()
-
-
-class ActiveItem(Item):
-    order_id = UnicodeAttribute()
-    slots = JSONAttribute()  # the lock keys held, so a release frees exactly these
-
-
 class AuditItem(Item):
     action = UnicodeAttribute()
     status = UnicodeAttribute()
     note = UnicodeAttribute()
     by = UnicodeAttribute()
     at = UnicodeAttribute()
-
-
-class LoadItem(Item):
-    """A slot lock or the counters, as one BatchGetItem returns them together."""
-
-    order_id = UnicodeAttribute(null=True)
-    active_orders = NumberAttribute(null=True)
-    completed_orders = NumberAttribute(null=True)
-    rating_count = NumberAttribute(null=True)
-    rating_attitude = NumberAttribute(null=True)
-    rating_skill = NumberAttribute(null=True)
-    rating_quality = NumberAttribute(null=True)
-    matchable = BooleanAttribute(null=True)
 
 
 class ReviewItem(Item):
@@ -144,13 +120,13 @@ class ReviewItem(Item):
 
 
 @lru_cache(maxsize=1)
-def _tx_connection() -> Connection:
+def tx_connection() -> Connection:
     """One connection for this module's transactions: each new one builds a botocore client, which loads the
     service model from disk (about 0.1 s)."""
     return connection()
 
 
-def _cancelled(exc: TransactWriteError) -> bool:
+def cancelled(exc: TransactWriteError) -> bool:
     return exc.cause_response_code == "TransactionCanceledException"
 
 
@@ -185,10 +161,12 @@ def _profile_item(record: WorkerRecord) -> ProfileItem:
     return item
 
 
-def _card_actions(record: WorkerRecord, skill: CardSkill, seed: StatsItem | None) -> list[Action]:
+def _card_fields(record: WorkerRecord, category_id: str, skill: CardSkill) -> dict[str, Any]:
+    """A card's attributes that follow the profile (the rating snapshot and index keys are set apart)."""
     p = record.profile
-    fields: dict[str, Any] = {
+    return {
         "worker_id": record.id,
+        "category_id": category_id,
         "via": skill.via,
         "services": skill.services,
         "lat": p.home.lat,
@@ -204,9 +182,18 @@ def _card_actions(record: WorkerRecord, skill: CardSkill, seed: StatsItem | None
         "gender": p.gender,
         "birth_year": p.birth_year,
         "hometown": p.hometown,
+        "photo": p.photos[0] if p.photos else None,
     }
-    actions: list[Action] = [getattr(CardItem, k).set(v) for k, v in fields.items()]
-    actions.append(CardItem.photo.set(p.photos[0]) if p.photos else CardItem.photo.remove())
+
+
+def _card_actions(
+    record: WorkerRecord, category_id: str, skill: CardSkill, seed: StatsItem | None
+) -> list[Action]:
+    fields = _card_fields(record, category_id, skill)
+    actions: list[Action] = [
+        getattr(CardItem, k).set(v) if v is not None else getattr(CardItem, k).remove()
+        for k, v in fields.items()
+    ]
     # The rating snapshot is kept up to date by ``record_rating``; a new card starts from the counters.
     count = int(seed.rating_count or 0) if seed else 0
     actions.append(CardItem.rating_count.set(CardItem.rating_count | count))
@@ -214,7 +201,7 @@ def _card_actions(record: WorkerRecord, skill: CardSkill, seed: StatsItem | None
     return actions
 
 
-def overall_of(stats: StatsItem | LoadItem | None) -> float:
+def overall_of(stats: StatsItem | Any) -> float:
     """The mean of the three averages (0 when there is no review)."""
     if stats is None or not stats.rating_count:
         return 0.0
@@ -239,11 +226,10 @@ def save(
     matchable = is_matchable(record.status, record.accepting, record.profile.health.status)
     key = pk(record.id)
     try:
-        with TransactWrite(connection=_tx_connection()) as tx:
+        with TransactWrite(connection=tx_connection()) as tx:
             tx.save(_profile_item(record))
             for category_id, skill in record.skill_index.items():
-                actions = _card_actions(record, skill, stats)
-                actions.append(CardItem.category_id.set(category_id))
+                actions = _card_actions(record, category_id, skill, stats)
                 if matchable:
                     gpk, gsk = card_index_keys(record, category_id)
                     actions += [CardItem.GSI2PK.set(gpk), CardItem.GSI2SK.set(gsk)]
@@ -256,7 +242,7 @@ def save(
             if audit is not None:
                 tx.save(audit, condition=AuditItem.SK.does_not_exist())
     except TransactWriteError as exc:
-        if _cancelled(exc):
+        if cancelled(exc):
             return False
         raise
     return True
@@ -265,6 +251,28 @@ def save(
 def audit_item(worker_id: str, *, action: str, status: str, note: str, by: str, at: str) -> AuditItem:
     sk = f"AUDIT#{at}#{new_id()}"  # two decisions in one second stay two entries
     return AuditItem(pk(worker_id), sk, action=action, status=status, note=note, by=by, at=at)
+
+
+def bulk_put(records: Iterable[WorkerRecord]) -> int:
+    """Write new workers (profile, counters, skill cards) with BatchWriteItem, 25 items a call: for imports and
+    the benchmark's table of 100,000 workers. Not for changes: those go through ``save``. Items written."""
+    written = 0
+    with ProfileItem.batch_write() as batch:
+        for record in records:
+            matchable = is_matchable(record.status, record.accepting, record.profile.health.status)
+            batch.save(_profile_item(record))
+            batch.save(StatsItem(pk(record.id), "STATS", matchable=matchable))
+            for category_id, skill in record.skill_index.items():
+                fields = {k: v for k, v in _card_fields(record, category_id, skill).items() if v is not None}
+                card = CardItem(
+                    pk(record.id), f"SKILL#{category_id}", rating_count=0, rating_overall=0.0, **fields
+                )
+                if matchable:
+                    card.GSI2PK, card.GSI2SK = card_index_keys(record, category_id)
+                batch.save(card)
+                written += 1
+            written += 2
+    return written
 
 
 def get_stats(worker_id: str) -> StatsItem | None:
@@ -332,79 +340,3 @@ def cards_in_ranges(category_id: str, ranges: Sequence[CellRange]) -> list[CardI
             )
         )
     return cards
-
-
-def load_items(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LoadItem]:
-    """One BatchGetItem (at most 100 keys), strongly consistent: the locks and counters that exist."""
-    keys = list(keys)
-    if len(keys) > 100:
-        raise ValueError("a BatchGetItem takes at most 100 keys")
-    return {(i.PK, i.SK): i for i in LoadItem.batch_get(keys, consistent_read=True)}
-
-
-# --- slot locks -------------------------------------------------------------------------------------------
-
-
-def add_hold(
-    tx: TransactWrite, worker_id: str, keys: Sequence[str], order_id: str, expires_at: int, limit: int
-) -> None:
-    key = pk(worker_id)
-    for sk in keys:
-        lock = SlotItem(key, sk, order_id=order_id, expires_at=expires_at)
-        tx.save(lock, condition=SlotItem.PK.does_not_exist())
-    marker = ActiveItem(key, f"ACTIVE#{order_id}", order_id=order_id, slots=list(keys))
-    tx.save(marker, condition=ActiveItem.PK.does_not_exist())
-    tx.update(
-        StatsItem(key, "STATS"),
-        actions=[StatsItem.active_orders.add(1)],
-        condition=StatsItem.active_orders.does_not_exist() | (StatsItem.active_orders < limit),
-    )
-
-
-def get_active(worker_id: str, order_id: str) -> ActiveItem | None:
-    try:
-        return ActiveItem.get(pk(worker_id), f"ACTIVE#{order_id}", consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
-def delete_locks(worker_id: str, keys: Sequence[str], order_id: str) -> None:
-    """Delete this order's locks among ``keys``; a lock held by another order, or gone, is left alone."""
-    key = pk(worker_id)
-    ours = SlotItem.PK.does_not_exist() | (SlotItem.order_id == order_id)
-    for i in range(0, len(keys), 100):
-        chunk = keys[i : i + 100]
-        try:
-            with TransactWrite(connection=_tx_connection()) as tx:
-                for sk in chunk:
-                    tx.delete(SlotItem(key, sk), condition=ours)
-        except TransactWriteError as exc:
-            if not _cancelled(exc):
-                raise
-            for sk in chunk:  # some lock is someone else's (ours expired): free ours one by one
-                try:
-                    SlotItem(key, sk).delete(condition=SlotItem.order_id == order_id)
-                except Exception as one:
-                    if getattr(one, "cause_response_code", None) != "ConditionalCheckFailedException":
-                        raise
-
-
-def end_active(worker_id: str, order_id: str, *, completed: bool) -> bool:
-    """Delete the active-order marker and count the order out (and as completed); False if already done."""
-    key = pk(worker_id)
-    actions = [StatsItem.active_orders.add(-1)]
-    if completed:
-        actions.append(StatsItem.completed_orders.add(1))
-    try:
-        with TransactWrite(connection=_tx_connection()) as tx:
-            tx.delete(ActiveItem(key, f"ACTIVE#{order_id}"), condition=ActiveItem.PK.exists())
-            tx.update(StatsItem(key, "STATS"), actions=actions)
-    except TransactWriteError as exc:
-        if _cancelled(exc):
-            return False
-        raise
-    return True
-
-
-def booked_slots(worker_id: str, first_day: str, last_day: str) -> list[SlotItem]:
-    return list(SlotItem.query(pk(worker_id), SlotItem.SK.between(f"SLOT#{first_day}", f"SLOT#{last_day}#~")))
