@@ -43,7 +43,7 @@ HOMETOWNS = [
 # Neighbourhoods of Shanghai (GCJ-02), so matches from anywhere downtown find several workers.
 PLACES = [
     (31.1880, 121.4370), (31.2290, 121.4480), (31.2350, 121.5060), (31.2200, 121.4240), (31.2310, 121.4840),
-    (31.2590, 121.5260), (31.1130, 121.3820), (31.2490, 121.3970), (31.2640, 121.5050), (31.2040, 121.5900),
+    (31.2590, 121.5260), (31.1750, 121.4200), (31.2490, 121.3970), (31.2640, 121.5050), (31.2040, 121.5900),
     (31.2160, 121.5510), (31.1700, 121.4700),
 ]  # fmt: skip
 BIOS = [
@@ -56,16 +56,15 @@ CERTIFICATES = ["家政服务员证", "母婴护理证", "育婴师证", "养老
 
 
 def _skills(i: int) -> list[str]:
+    """Two categories each, cycling through the catalog so every category has several workers downtown, plus one
+    named service of the first (matched as "擅长该服务")."""
     roots = category_tree()
     if not roots:
         raise RuleViolation("seed the catalog before the workers", code="EMPTY_CATALOG")
-    first = roots[i % len(roots)]
-    skills = [first.id]
-    services = [s.id for node in roots for s in node.services]
-    if services:
-        skills.append(services[(i * 7) % len(services)])
-    if i % 3 == 0 and len(roots) > 1:
-        skills.append(roots[(i + 1) % len(roots)].id)
+    first, second = roots[i % len(roots)], roots[(i + 2) % len(roots)]
+    skills = [first.id, second.id]
+    if first.services:
+        skills.append(first.services[i // len(roots) % len(first.services)].id)
     return list(dict.fromkeys(skills))
 
 
@@ -105,7 +104,7 @@ def _profile(i: int, today: date) -> ProfileIn:
             "case_photos": [f"{photo}/case-1.jpg", f"{photo}/case-2.jpg", f"{photo}/case-3.jpg"],
             "videos": [f"{photo}/intro.mp4"] if i % 4 == 0 else [],
             "home": {"lat": round(lat + jitter[0], 6), "lng": round(lng + jitter[1], 6)},
-            "service_radius_km": [5, 8, 10, 6][i % 4],
+            "service_radius_km": [8, 10, 6, 10][i % 4],
             "phone": f"139{16000000 + i * 1237:08d}",
         }
     )
