@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-SCENARIOS = ("foundation",)
+SCENARIOS = ("foundation", "matching")
 
 
 @dataclass
@@ -20,3 +20,9 @@ class Endpoint:
 
 
 BodyFactory = Callable[[int], Any]
+
+
+def progress(label: str, done: int, total: int) -> None:
+    """One line of seeding progress, rewritten in place."""
+    end = "\n" if done >= total else ""
+    print(f"\r  seeding {label}: {done:>7}/{total}", end=end, flush=True)

@@ -97,3 +97,9 @@ class WeChatPayError(UpstreamError):
     def retryable(self) -> bool:
         """Worth retrying with the same request (same out_trade_no / out_refund_no): network, 5xx, rate limit."""
         return self.provider_status == 0 or self.provider_status >= 500 or self.provider_status == 429
+
+
+class WorkerUnavailable(RuleViolation):
+    """The chosen worker cannot take this booking (not verified, resting, no such skill, day off, ...)."""
+
+    code, default_message = "WORKER_UNAVAILABLE", "the worker cannot take this booking"
