@@ -10,13 +10,17 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from unittest import mock
 
 import boto3
 import pytest
+import requests
 from chalice import Blueprint, Chalice
 from common.errors import RuleViolation, SlotTaken, UpstreamError
 from moto import mock_aws
+from moto.core.models import default_user_config
 
+from infra.local.aws import start_moto
 from infra.local.lambdas import WORKFLOW_CONFIG, Dispatcher, function_arn, install_dispatcher
 
 tasks = Chalice(app_name="dispatch-test")
@@ -104,12 +108,26 @@ def retry_workflow() -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def lambdas() -> Iterator[Dispatcher]:
+@pytest.fixture(params=["mock_aws", "moto_server"])
+def lambdas(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dispatcher]:
+    """The same workflows under both ways the project runs moto: in-process mocks (tests) and the server in
+    this process that the local stack uses (clients reach it through AWS_ENDPOINT_URL)."""
     payment_tokens.clear()
     attempts.clear()
-    with mock_aws(config=WORKFLOW_CONFIG), install_dispatcher(tasks) as dispatcher:  # type: ignore[arg-type]
-        yield dispatcher
+    if request.param == "mock_aws":
+        with mock_aws(config=WORKFLOW_CONFIG), install_dispatcher(tasks) as dispatcher:  # type: ignore[arg-type]
+            yield dispatcher
+        return
+    with mock.patch.dict(default_user_config):  # the server's config call must not outlive the test
+        moto = start_moto()
+        requests.post(f"{moto.url}/moto-api/reset", timeout=10)  # the server's backends are process-wide
+        monkeypatch.setenv("AWS_ENDPOINT_URL", moto.url)
+        monkeypatch.setenv("MOTO_PORT", str(moto.port))
+        try:
+            with install_dispatcher(tasks) as dispatcher:
+                yield dispatcher
+        finally:
+            moto.stop()
 
 
 def wait_for(check: Callable[[], Any], what: str, limit_s: float = 30.0) -> Any:

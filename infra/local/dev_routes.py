@@ -1,0 +1,93 @@
+"""Local-only endpoints (API.md "Local stack only"): drive the business clock and run scheduled jobs on demand.
+
+They live in a blueprint that only the local stack registers onto the app (``install``); the deployed app never
+has them. They need no token, and a token sent along is ignored.
+
+Hook point for other capabilities: declare a local-only route with ``local_route`` in a module listed in
+``infra/local/extensions.py``, e.g. payments' ``POST /v1/dev/payments/{order_id}/succeed``::
+
+    from infra.local.dev_routes import local_route
+
+    @local_route("/v1/dev/payments/{order_id}/succeed", "POST", status=202)
+    def succeed_payment(call, order_id): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from chalice import Blueprint, Chalice
+from common.api import Call, route
+from common.clock import clock, iso
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from infra.local import schedules
+
+dev = Blueprint(__name__)
+_jobs: dict[str, schedules.Job] = {}
+TAGS = ("dev",)
+
+
+def local_route(
+    path: str, method: str = "GET", **options: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a local-only route (``common.api.route`` options; no token needed). Paths start ``/v1/dev/``."""
+    if not path.startswith("/v1/dev/"):
+        raise ValueError(f"local-only routes live under /v1/dev/, not {path}")
+    options.setdefault("tags", TAGS)
+    return route(dev, path, method, auth=None, **options)
+
+
+def install(app: Chalice, jobs: dict[str, schedules.Job]) -> None:
+    """Register the local-only routes onto ``app`` (once), running ``jobs`` on demand."""
+    _jobs.clear()
+    _jobs.update(jobs)
+    if "/v1/dev/clock" not in app.routes:
+        app.register_blueprint(dev)
+
+
+class ClockView(BaseModel):
+    now: str = Field(description="the instant the business rules see, ISO 8601 with offset")
+
+
+class ClockChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    now: AwareDatetime | None = Field(None, description="set the clock to this instant (with an offset)")
+    advance_minutes: int | None = Field(None, ge=-525_600, le=525_600, description="move it by this much")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ClockChange:
+        if (self.now is None) == (self.advance_minutes is None):
+            raise ValueError("send either now or advance_minutes")
+        return self
+
+
+class JobRun(BaseModel):
+    job: str
+    ran_at: str
+    result: Any = Field(description="what the job's handler returned")
+
+
+@local_route("/v1/dev/clock", "GET", response=ClockView)
+def get_clock(call: Call) -> ClockView:
+    """The business clock (local stack only)."""
+    return ClockView(now=iso(clock.now()))
+
+
+@local_route("/v1/dev/clock", "POST", body=ClockChange, response=ClockView)
+def move_clock(call: Call) -> ClockView:
+    """Set or advance the business clock (local stack only). Workflow timers keep their own durations."""
+    change: ClockChange = call.body
+    if change.now is not None:
+        now = clock.set(change.now)
+    else:
+        now = clock.advance(timedelta(minutes=change.advance_minutes or 0))
+    return ClockView(now=iso(now))
+
+
+@local_route("/v1/dev/jobs/{name}", "POST", response=JobRun)
+def run_job_now(call: Call, name: str) -> JobRun:
+    """Run a scheduled job now and return what it did (local stack only)."""
+    return JobRun.model_validate(schedules.run_job(schedules.find_job(_jobs, name)))

@@ -1,0 +1,95 @@
+"""Domain events reach the app's queue consumers in the local stack: EventBridge rule → SQS → poller → handler.
+A consumer that fails leaves its messages for a retry; one that reports partial failures keeps only those."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from chalice import Chalice
+from common import events
+from common.settings import get_settings
+from moto import mock_aws
+
+import infra.topology
+from infra.local import aws
+from infra.local.queues import Consumer, consumers, deliver_once
+from infra.topology import EventQueue, queue_name
+
+received: list[tuple[str, dict[str, Any]]] = []
+consumer_app = Chalice(app_name="queue-test")
+
+
+@consumer_app.on_sqs_message(queue="test-orders", batch_size=5)
+def on_order_event(event: Any) -> None:
+    for record in event:
+        received.append(events.unwrap_sqs_record(record.body))
+
+
+@pytest.fixture
+def local_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    received.clear()
+    monkeypatch.setattr(infra.topology, "EVENT_QUEUES", (EventQueue("test-orders", ("OrderPaid",)),))
+    with mock_aws():
+        events._client.cache_clear()  # a client from another test may point elsewhere
+        aws.create_resources(get_settings(), "http://moto.invalid")
+        yield
+        events._client.cache_clear()
+
+
+def _waiting(queue_url: str) -> int:
+    attrs = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+
+
+def test_a_published_event_reaches_the_consumer_of_its_queue_and_is_deleted(local_aws: None) -> None:
+    stage = get_settings().stage
+    [consumer] = consumers(consumer_app, lambda declared: queue_name(declared, stage))
+
+    events.publish("OrderPaid", {"order_id": "o-1", "status": "pending_acceptance", "note": "已支付"})
+    events.publish("OrderCreated", {"order_id": "o-1"})  # not routed to this queue
+    deliver_once(consumer, boto3.client("sqs"))
+
+    assert received == [("OrderPaid", {"order_id": "o-1", "status": "pending_acceptance", "note": "已支付"})]
+    assert _waiting(consumer.queue_url) == 0
+
+
+def _consumer(handler: Any) -> Consumer:
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="retry-test", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return Consumer("retry-test", url, arn, 10, handler)
+
+
+def test_a_failing_consumer_leaves_the_messages_for_a_retry(local_aws: None) -> None:
+    def broken(event: dict[str, Any], context: Any) -> None:
+        raise RuntimeError("the database is down")
+
+    consumer = _consumer(broken)
+    boto3.client("sqs").send_message(QueueUrl=consumer.queue_url, MessageBody=json.dumps({"n": 1}))
+
+    deliver_once(consumer, boto3.client("sqs"))
+
+    assert _waiting(consumer.queue_url) == 1
+
+
+def test_a_consumer_reporting_partial_failures_keeps_only_the_failed_messages(local_aws: None) -> None:
+    def half(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        bad = [r["messageId"] for r in event["Records"] if json.loads(r["body"])["n"] % 2]
+        return {"batchItemFailures": [{"itemIdentifier": m} for m in bad]}
+
+    consumer = _consumer(half)
+    sqs = boto3.client("sqs")
+    for n in range(4):
+        sqs.send_message(QueueUrl=consumer.queue_url, MessageBody=json.dumps({"n": n}))
+
+    deliver_once(consumer, sqs)
+
+    left = sqs.receive_message(QueueUrl=consumer.queue_url, MaxNumberOfMessages=10)["Messages"]
+    assert sorted(json.loads(m["Body"])["n"] for m in left) == [1, 3]
