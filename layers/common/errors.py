@@ -71,3 +71,9 @@ class UpstreamError(DomainError):
     """An external system (WeChat, WeChat Pay) refused or failed."""
 
     status, code, default_message = 502, "UPSTREAM_ERROR", "an external service failed"
+
+
+class WorkerUnavailable(RuleViolation):
+    """The chosen worker cannot take this booking (not verified, resting, no such skill, day off, ...)."""
+
+    code, default_message = "WORKER_UNAVAILABLE", "the worker cannot take this booking"

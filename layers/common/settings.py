@@ -37,6 +37,45 @@ class Settings(BaseSettings):
     page_default: int = 20
     page_max: int = 100
 
+    # Workers (家政人员): availability, slot locks, onboarding.
+    travel_buffer_minutes: int = Field(30, ge=0, le=240)  # kept free after each booking of the same worker
+    worker_max_active_orders: int = Field(10, ge=1)  # concurrent-order limit (accepted, not finished)
+    worker_default_hours: tuple[str, str] = ("08:00", "18:00")  # weekly template of a new profile, every day
+    worker_min_age: int = 18
+    slot_lock_ttl_days: int = 3  # a lock item lives this long after its booking ends (DynamoDB TTL)
+    max_slots_per_booking: int = Field(
+        90, ge=1, le=95
+    )  # 30-minute locks one booking may hold (one transaction)
+    media_upload_expiry_seconds: int = Field(900, ge=60, le=3600)  # presigned S3 PUT
+    media_base_url: str = ""  # where uploaded media is read (a CDN); empty: the bucket's own URL
+    credit_start_score: int = 600
+    # (minimum score, level) from the top; a score gets the first level whose minimum it reaches.
+    credit_levels: list[tuple[int, str]] = [
+        (850, "outstanding"),
+        (700, "excellent"),
+        (600, "good"),
+        (400, "fair"),
+        (0, "poor"),
+    ]
+
+    # Matching (DESIGN.md "Matching"): weights of the score's parts, radii, read budget.
+    matching_weights: dict[str, float] = {
+        "skill": 0.25,
+        "distance": 0.3,
+        "rating": 0.2,
+        "credit": 0.15,
+        "experience": 0.1,
+    }
+    matching_skill_fit: dict[str, float] = {"service": 1.0, "category": 0.8, "sibling": 0.6, "parent": 0.6}
+    matching_default_radius_km: float = Field(5.0, gt=0)  # a worker's service radius unless they set one
+    matching_max_radius_km: float = Field(
+        10.0, gt=0
+    )  # the largest radius a worker may set; the search circle
+    matching_experience_cap_years: int = Field(10, ge=1)  # this many years or more scores full marks
+    matching_rating_prior: tuple[float, int] = (4.0, 5)  # (mean, weight): few reviews pull towards the mean
+    matching_max_queries: int = Field(6, ge=1)  # index range queries per match
+    matching_max_batch_gets: int = Field(6, ge=1)  # slot-lock checks per match (one BatchGetItem each)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

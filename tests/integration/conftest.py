@@ -35,6 +35,7 @@ def aws() -> Iterator[None]:
         settings = get_settings()
         create_table(boto3.client("dynamodb"), settings.table_name)
         boto3.client("events").create_event_bus(Name=settings.event_bus_name)
+        boto3.client("s3").create_bucket(Bucket=settings.media_bucket)
         yield
 
 

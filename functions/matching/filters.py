@@ -1,0 +1,32 @@
+"""Hard filters on a candidate, before any score. The index already holds only verified, non-suspended,
+switched-on, healthy workers with the category; these check what depends on the request."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from datetime import datetime
+
+from functions.workers import WorkerCard, WorkerLoad, card_problem
+
+
+def card_filter(
+    card: WorkerCard, distance_km: float, start: datetime, end: datetime, exclude: Set[str]
+) -> str | None:
+    """Why a card's worker is out (excluded, out of their radius, health certificate, day off, hours), or None."""
+    if card.worker_id in exclude:
+        return "excluded"
+    if distance_km > card.radius_km:
+        return "out_of_range"
+    return card_problem(card, start, end)
+
+
+def load_filter(load: WorkerLoad, max_active_orders: int) -> str | None:
+    """Why a candidate is out once their calendar is read: taken out of matching meanwhile, a slot of the
+    booking (or its travel buffer) already held, or at the concurrent-order limit."""
+    if not load.matchable:
+        return "not_matchable"
+    if not load.free:
+        return "slot_taken"
+    if load.active_orders >= max_active_orders:
+        return "too_many_orders"
+    return None

@@ -1,0 +1,135 @@
+"""The slot calendar: whether a worker can take a booking, the 30-minute locks a booking holds, and the
+worker's view of their booked slots. Locks are only ever taken inside the booking's transaction
+(``hold_slots``), so two orders can never hold the same slot of one worker.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from common.clock import business_tz
+from common.errors import NotFound, RuleViolation, WorkerUnavailable
+from common.geo import haversine_km
+from common.settings import get_settings
+from pynamodb.transactions import TransactWrite
+
+from functions.workers import rules, slot_store, store
+from functions.workers.models import BookedSlot, Calendar, WorkerRecord
+
+MESSAGES = {
+    "not_verified": "the worker is not verified",
+    "suspended": "the worker is suspended",
+    "resting": "the worker is not taking orders now (休息中)",
+    "lacks_skill": "the worker does not offer this service",
+    "unhealthy": "the worker is not fit to work",
+    "health_certificate_expired": "the worker's health certificate is not valid on that date",
+    "day_off": "that is the worker's day off",
+    "outside_hours": "that time is outside the worker's working hours",
+    "out_of_range": "the address is outside the worker's service radius",
+}
+
+
+def held_slot_keys(start: datetime, end: datetime) -> list[str]:
+    """The locks a booking [start, end) holds: its slots plus the travel buffer; RuleViolation when that is
+    more than one transaction can hold."""
+    settings = get_settings()
+    keys = rules.slot_keys(start, end, settings.travel_buffer_minutes, business_tz())
+    if not keys or start >= end:
+        raise RuleViolation("a booking must end after it starts", code="BAD_TIME_RANGE")
+    if len(keys) > settings.max_slots_per_booking:
+        hours = settings.max_slots_per_booking * rules.SLOT_MINUTES / 60
+        raise RuleViolation(f"one booking holds at most {hours:g} hours with travel", code="BOOKING_TOO_LONG")
+    return keys
+
+
+def booking_problem(
+    record: WorkerRecord,
+    category_ids: list[str],
+    service_id: str,
+    start: datetime,
+    end: datetime,
+    *,
+    lat: float | None = None,
+    lng: float | None = None,
+) -> str | None:
+    """Why this worker cannot take the booking (a key of ``MESSAGES``), or None. Slot conflicts are not
+    checked here: the booking's transaction decides them."""
+    tz = business_tz()
+    if record.status == rules.SUSPENDED:
+        return "suspended"
+    if record.status != rules.VERIFIED:
+        return "not_verified"
+    if not record.accepting:
+        return "resting"
+    index = record.skill_index
+    if not any(c in index for c in category_ids) and not any(
+        service_id in s.services for s in index.values()
+    ):
+        return "lacks_skill"
+    health = record.profile.health
+    problem = rules.health_problem(health.status, health.certificate_expires_on, end, tz)
+    problem = problem or rules.availability_problem(record.weekly, record.days_off, start, end, tz)
+    if problem is None and lat is not None and lng is not None:
+        home = record.profile.home
+        if haversine_km(lat, lng, home.lat, home.lng) > record.radius_km:
+            return "out_of_range"
+    return problem
+
+
+def check_bookable(
+    worker_id: str,
+    category_ids: list[str],
+    service_id: str,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    lat: float | None = None,
+    lng: float | None = None,
+) -> None:
+    """Raise ``WorkerUnavailable`` (a RuleViolation, 422, ``details.reason``) when a customer-chosen worker
+    cannot take the booking: not verified, suspended, resting, lacks the skill, health certificate not valid on
+    the date, outside the weekly template or on a day off, or (with ``lat``/``lng``) out of radius.
+    NotFound when there is no such worker. Slot conflicts are left to ``hold_slots``."""
+    record = store.load(worker_id)
+    if record is None:
+        raise NotFound("no such worker")
+    held_slot_keys(start, end)
+    problem = booking_problem(record, category_ids, service_id, start, end, lat=lat, lng=lng)
+    if problem:
+        raise WorkerUnavailable(MESSAGES[problem], details={"reason": problem})
+
+
+def hold_slots(tx: TransactWrite, worker_id: str, start: datetime, end: datetime, order_id: str) -> None:
+    """Add to the caller's transaction: a lock per 30-minute slot from ``start`` to ``end`` + travel buffer
+    (each ``attribute_not_exists``), the order's active marker, and +1 on the worker's active orders under the
+    concurrent-order limit. The transaction is cancelled if any slot is taken or the limit is reached."""
+    settings = get_settings()
+    keys = held_slot_keys(start, end)
+    expires_at = int((end + timedelta(days=settings.slot_lock_ttl_days)).timestamp())
+    slot_store.add_hold(tx, worker_id, keys, order_id, expires_at, settings.worker_max_active_orders)
+
+
+def release_slots(worker_id: str, start: datetime, end: datetime, order_id: str) -> None:
+    """Free the order's locks (only those it holds) and count it out of the active orders. Idempotent."""
+    marker = slot_store.get_active(worker_id, order_id)
+    keys = list(marker.slots) if marker else rules.slot_keys(start, end, get_settings().travel_buffer_minutes)
+    slot_store.delete_locks(worker_id, keys, order_id)
+    slot_store.end_active(worker_id, order_id, completed=False)
+
+
+def order_finished(worker_id: str, order_id: str) -> None:
+    """The order completed: count it out of the active orders and into the completed ones, once. Its locks stay
+    until their TTL (the time is past anyway)."""
+    slot_store.end_active(worker_id, order_id, completed=True)
+
+
+def booked(worker_id: str, first_day: date, days: int) -> Calendar:
+    """The worker's held slots over ``days`` days from ``first_day``."""
+    last_day = first_day + timedelta(days=days - 1)
+    items = slot_store.booked_slots(worker_id, first_day.isoformat(), last_day.isoformat())
+    slots = []
+    for item in items:
+        _, day, time = item.SK.split("#")
+        slots.append(BookedSlot(date=date.fromisoformat(day), time=time, order_id=item.order_id))
+    return Calendar(slots=slots)

@@ -1,0 +1,115 @@
+"""The slot calendar's items in the one table (docs/access-patterns.md, "workers"):
+
+- slot lock:    WORKER#{id} / SLOT#{date}#{HH:MM}   one per 30 minutes held, TTL ``expires_at``
+- active order: WORKER#{id} / ACTIVE#{order id}     counted once in the counters' ``active_orders``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from common.db import Item
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from functions.workers.store import StatsItem, cancelled, pk, tx_connection
+
+
+class SlotItem(Item):
+    order_id = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+
+class ActiveItem(Item):
+    order_id = UnicodeAttribute()
+    slots = JSONAttribute()  # the lock keys held, so a release frees exactly these
+
+
+class LoadItem(Item):
+    """A slot lock or the counters, as one BatchGetItem returns them together."""
+
+    order_id = UnicodeAttribute(null=True)
+    active_orders = NumberAttribute(null=True)
+    completed_orders = NumberAttribute(null=True)
+    rating_count = NumberAttribute(null=True)
+    rating_attitude = NumberAttribute(null=True)
+    rating_skill = NumberAttribute(null=True)
+    rating_quality = NumberAttribute(null=True)
+    matchable = BooleanAttribute(null=True)
+
+
+def load_items(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LoadItem]:
+    """One BatchGetItem (at most 100 keys), strongly consistent: the locks and counters that exist."""
+    keys = list(keys)
+    if len(keys) > 100:
+        raise ValueError("a BatchGetItem takes at most 100 keys")
+    return {(i.PK, i.SK): i for i in LoadItem.batch_get(keys, consistent_read=True)}
+
+
+# --- slot locks -------------------------------------------------------------------------------------------
+
+
+def add_hold(
+    tx: TransactWrite, worker_id: str, keys: Sequence[str], order_id: str, expires_at: int, limit: int
+) -> None:
+    key = pk(worker_id)
+    for sk in keys:
+        lock = SlotItem(key, sk, order_id=order_id, expires_at=expires_at)
+        tx.save(lock, condition=SlotItem.PK.does_not_exist())
+    marker = ActiveItem(key, f"ACTIVE#{order_id}", order_id=order_id, slots=list(keys))
+    tx.save(marker, condition=ActiveItem.PK.does_not_exist())
+    tx.update(
+        StatsItem(key, "STATS"),
+        actions=[StatsItem.active_orders.add(1)],
+        condition=StatsItem.active_orders.does_not_exist() | (StatsItem.active_orders < limit),
+    )
+
+
+def get_active(worker_id: str, order_id: str) -> ActiveItem | None:
+    try:
+        return ActiveItem.get(pk(worker_id), f"ACTIVE#{order_id}", consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def delete_locks(worker_id: str, keys: Sequence[str], order_id: str) -> None:
+    """Delete this order's locks among ``keys``; a lock held by another order, or gone, is left alone."""
+    key = pk(worker_id)
+    ours = SlotItem.PK.does_not_exist() | (SlotItem.order_id == order_id)
+    for i in range(0, len(keys), 100):
+        chunk = keys[i : i + 100]
+        try:
+            with TransactWrite(connection=tx_connection()) as tx:
+                for sk in chunk:
+                    tx.delete(SlotItem(key, sk), condition=ours)
+        except TransactWriteError as exc:
+            if not cancelled(exc):
+                raise
+            for sk in chunk:  # some lock is someone else's (ours expired): free ours one by one
+                try:
+                    SlotItem(key, sk).delete(condition=SlotItem.order_id == order_id)
+                except Exception as one:
+                    if getattr(one, "cause_response_code", None) != "ConditionalCheckFailedException":
+                        raise
+
+
+def end_active(worker_id: str, order_id: str, *, completed: bool) -> bool:
+    """Delete the active-order marker and count the order out (and as completed); False if already done."""
+    key = pk(worker_id)
+    actions = [StatsItem.active_orders.add(-1)]
+    if completed:
+        actions.append(StatsItem.completed_orders.add(1))
+    try:
+        with TransactWrite(connection=tx_connection()) as tx:
+            tx.delete(ActiveItem(key, f"ACTIVE#{order_id}"), condition=ActiveItem.PK.exists())
+            tx.update(StatsItem(key, "STATS"), actions=actions)
+    except TransactWriteError as exc:
+        if cancelled(exc):
+            return False
+        raise
+    return True
+
+
+def booked_slots(worker_id: str, first_day: str, last_day: str) -> list[SlotItem]:
+    return list(SlotItem.query(pk(worker_id), SlotItem.SK.between(f"SLOT#{first_day}", f"SLOT#{last_day}#~")))

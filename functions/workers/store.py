@@ -1,0 +1,342 @@
+"""The workers' items in the one table (docs/access-patterns.md, "workers"):
+
+- profile:      WORKER#{id} / PROFILE          GSI1 WORKERS#{status} / {since}#{id}  (operators' lists)
+- counters:     WORKER#{id} / STATS            ADD only: active and completed orders, rating sums
+- skill card:   WORKER#{id} / SKILL#{category} GSI2 SKILLGEO#{category}#{geohash4} / {geohash9}#{id}, only while
+                the worker is matchable (sparse), so matching reads matchable workers near the address only
+- audit:        WORKER#{id} / AUDIT#{at}#{id}       each submission and operator decision
+- review:       WORKER#{id} / REVIEW#{ts}#{order}   written by the reviews capability; read here for the list
+Slot locks and active-order markers are in ``slot_store``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from common.db import Item, connection
+from common.geo import CellRange, encode
+from common.ids import new_id
+from common.table import GSI1, GSI2
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from functions.workers.models import WorkerRecord
+from functions.workers.rules import CardSkill, is_matchable
+
+CELL_PREFIX = 4  # index partitions are geohash-4 cells (≈ 39 × 20 km); sort keys carry the full home geohash
+
+
+def pk(worker_id: str) -> str:
+    return f"WORKER#{worker_id}"
+
+
+class ProfileItem(Item):
+    # Its own connection: PynamoDB reuses an inherited one (common.db.connection() creates Item's), and that
+    # one's table metadata knows none of this model's indexes ("Table has no index: GSI1").
+    _connection = None
+    by_status = GSI1()
+    id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    accepting = BooleanAttribute()
+    credit_score = NumberAttribute()
+    profile = JSONAttribute()  # ProfileIn, as the worker sent it (holds private fields)
+    skills = JSONAttribute()  # [SkillRef]
+    skill_index = JSONAttribute()  # {category: {"via", "services"}}
+    weekly = JSONAttribute()
+    days_off = JSONAttribute()
+    last_review = JSONAttribute(null=True)
+    verified_at = UnicodeAttribute(null=True)
+    since = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class StatsItem(Item):
+    active_orders = NumberAttribute(null=True)
+    completed_orders = NumberAttribute(null=True)
+    rating_count = NumberAttribute(null=True)
+    rating_attitude = NumberAttribute(null=True)  # sums of 1-5 scores
+    rating_skill = NumberAttribute(null=True)
+    rating_quality = NumberAttribute(null=True)
+    matchable = BooleanAttribute(null=True)  # mirrors the profile, read with the slot locks
+
+
+class CardItem(Item):
+    """What matching needs to filter and score a worker for one category, without reading the profile."""
+
+    _connection = None  # see ProfileItem
+    by_cell = GSI2()
+    worker_id = UnicodeAttribute()
+    category_id = UnicodeAttribute()
+    via = UnicodeAttribute()
+    services = JSONAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    radius_km = NumberAttribute()
+    health_status = UnicodeAttribute()
+    health_expires_on = UnicodeAttribute()
+    weekly = JSONAttribute()
+    days_off = JSONAttribute()
+    experience_years = NumberAttribute()
+    credit_score = NumberAttribute()
+    rating_count = NumberAttribute(null=True)
+    rating_overall = NumberAttribute(null=True)
+    name = UnicodeAttribute()
+    gender = UnicodeAttribute()
+    birth_year = NumberAttribute()
+    hometown = UnicodeAttribute()
+    photo = UnicodeAttribute(null=True)
+
+
+class AuditItem(Item):
+    action = UnicodeAttribute()
+    status = UnicodeAttribute()
+    note = UnicodeAttribute()
+    by = UnicodeAttribute()
+    at = UnicodeAttribute()
+
+
+class ReviewItem(Item):
+    order_id = UnicodeAttribute(null=True)
+    attitude = NumberAttribute(null=True)
+    skill = NumberAttribute(null=True)
+    quality = NumberAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    anonymous = BooleanAttribute(null=True)
+    author = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+
+
+@lru_cache(maxsize=1)
+def tx_connection() -> Connection:
+    """One connection for this module's transactions: each new one builds a botocore client, which loads the
+    service model from disk (about 0.1 s)."""
+    return connection()
+
+
+def cancelled(exc: TransactWriteError) -> bool:
+    return exc.cause_response_code == "TransactionCanceledException"
+
+
+# --- profile, cards, counters -----------------------------------------------------------------------------
+
+
+def _record(item: ProfileItem) -> WorkerRecord:
+    return WorkerRecord.model_validate(
+        {
+            name: getattr(item, name)
+            for name in WorkerRecord.model_fields
+            if name not in ("version",) and getattr(item, name, None) is not None
+        }
+        | {"version": item.version}
+    )
+
+
+def load(worker_id: str, *, consistent: bool = True) -> WorkerRecord | None:
+    try:
+        return _record(ProfileItem.get(pk(worker_id), "PROFILE", consistent_read=consistent))
+    except DoesNotExist:
+        return None
+
+
+def _profile_item(record: WorkerRecord) -> ProfileItem:
+    data = record.model_dump(mode="json", exclude={"version"})
+    item = ProfileItem(pk(record.id), "PROFILE", **data)
+    if record.version is not None:
+        item.version = record.version
+    item.GSI1PK = f"WORKERS#{record.status}"
+    item.GSI1SK = f"{record.since}#{record.id}"
+    return item
+
+
+def _card_fields(record: WorkerRecord, category_id: str, skill: CardSkill) -> dict[str, Any]:
+    """A card's attributes that follow the profile (the rating snapshot and index keys are set apart)."""
+    p = record.profile
+    return {
+        "worker_id": record.id,
+        "category_id": category_id,
+        "via": skill.via,
+        "services": skill.services,
+        "lat": p.home.lat,
+        "lng": p.home.lng,
+        "radius_km": record.radius_km,
+        "health_status": p.health.status,
+        "health_expires_on": p.health.certificate_expires_on.isoformat(),
+        "weekly": record.weekly,
+        "days_off": record.days_off,
+        "experience_years": p.experience_years,
+        "credit_score": record.credit_score,
+        "name": p.name,
+        "gender": p.gender,
+        "birth_year": p.birth_year,
+        "hometown": p.hometown,
+        "photo": p.photos[0] if p.photos else None,
+    }
+
+
+def _card_actions(
+    record: WorkerRecord, category_id: str, skill: CardSkill, seed: StatsItem | None
+) -> list[Action]:
+    fields = _card_fields(record, category_id, skill)
+    actions: list[Action] = [
+        getattr(CardItem, k).set(v) if v is not None else getattr(CardItem, k).remove()
+        for k, v in fields.items()
+    ]
+    # The rating snapshot is kept up to date by ``record_rating``; a new card starts from the counters.
+    count = int(seed.rating_count or 0) if seed else 0
+    actions.append(CardItem.rating_count.set(CardItem.rating_count | count))
+    actions.append(CardItem.rating_overall.set(CardItem.rating_overall | overall_of(seed)))
+    return actions
+
+
+def overall_of(stats: StatsItem | Any) -> float:
+    """The mean of the three averages (0 when there is no review)."""
+    if stats is None or not stats.rating_count:
+        return 0.0
+    total = (stats.rating_attitude or 0) + (stats.rating_skill or 0) + (stats.rating_quality or 0)
+    return round(total / (3 * stats.rating_count), 4)
+
+
+def card_index_keys(record: WorkerRecord, category_id: str) -> tuple[str, str]:
+    home = encode(record.profile.home.lat, record.profile.home.lng, 9)
+    return f"SKILLGEO#{category_id}#{home[:CELL_PREFIX]}", f"{home}#{record.id}"
+
+
+def save(
+    record: WorkerRecord,
+    *,
+    previous: WorkerRecord | None,
+    audit: AuditItem | None = None,
+    stats: StatsItem | None = None,
+) -> bool:
+    """Write the profile, its skill cards (indexed only while matchable) and the matchable flag in one
+    transaction; False when the profile changed since it was read (its version moved)."""
+    matchable = is_matchable(record.status, record.accepting, record.profile.health.status)
+    key = pk(record.id)
+    try:
+        with TransactWrite(connection=tx_connection()) as tx:
+            tx.save(_profile_item(record))
+            for category_id, skill in record.skill_index.items():
+                actions = _card_actions(record, category_id, skill, stats)
+                if matchable:
+                    gpk, gsk = card_index_keys(record, category_id)
+                    actions += [CardItem.GSI2PK.set(gpk), CardItem.GSI2SK.set(gsk)]
+                else:
+                    actions += [CardItem.GSI2PK.remove(), CardItem.GSI2SK.remove()]
+                tx.update(CardItem(key, f"SKILL#{category_id}"), actions=actions)
+            for category_id in set(previous.skill_index if previous else ()) - set(record.skill_index):
+                tx.delete(CardItem(key, f"SKILL#{category_id}"))
+            tx.update(StatsItem(key, "STATS"), actions=[StatsItem.matchable.set(matchable)])
+            if audit is not None:
+                tx.save(audit, condition=AuditItem.SK.does_not_exist())
+    except TransactWriteError as exc:
+        if cancelled(exc):
+            return False
+        raise
+    return True
+
+
+def audit_item(worker_id: str, *, action: str, status: str, note: str, by: str, at: str) -> AuditItem:
+    sk = f"AUDIT#{at}#{new_id()}"  # two decisions in one second stay two entries
+    return AuditItem(pk(worker_id), sk, action=action, status=status, note=note, by=by, at=at)
+
+
+def bulk_put(records: Iterable[WorkerRecord]) -> int:
+    """Write new workers (profile, counters, skill cards) with BatchWriteItem, 25 items a call: for imports and
+    the benchmark's table of 100,000 workers. Not for changes: those go through ``save``. Items written."""
+    written = 0
+    with ProfileItem.batch_write() as batch:
+        for record in records:
+            matchable = is_matchable(record.status, record.accepting, record.profile.health.status)
+            batch.save(_profile_item(record))
+            batch.save(StatsItem(pk(record.id), "STATS", matchable=matchable))
+            for category_id, skill in record.skill_index.items():
+                fields = {k: v for k, v in _card_fields(record, category_id, skill).items() if v is not None}
+                card = CardItem(
+                    pk(record.id), f"SKILL#{category_id}", rating_count=0, rating_overall=0.0, **fields
+                )
+                if matchable:
+                    card.GSI2PK, card.GSI2SK = card_index_keys(record, category_id)
+                batch.save(card)
+                written += 1
+            written += 2
+    return written
+
+
+def get_stats(worker_id: str) -> StatsItem | None:
+    try:
+        return StatsItem.get(pk(worker_id), "STATS")
+    except DoesNotExist:
+        return None
+
+
+def list_by_status(status: str, limit: int, start: dict | None) -> tuple[list[WorkerRecord], dict | None]:
+    result = ProfileItem.by_status.query(f"WORKERS#{status}", limit=limit, last_evaluated_key=start)
+    items = [_record(i) for i in result]
+    return items, result.last_evaluated_key
+
+
+def add_rating(worker_id: str, attitude: int, skill: int, quality: int) -> StatsItem:
+    """ADD one review's scores to the counters; the counters after it."""
+    stats = StatsItem(pk(worker_id), "STATS")
+    stats.update(
+        actions=[
+            StatsItem.rating_count.add(1),
+            StatsItem.rating_attitude.add(attitude),
+            StatsItem.rating_skill.add(skill),
+            StatsItem.rating_quality.add(quality),
+        ]
+    )
+    return stats
+
+
+def refresh_card_ratings(worker_id: str, stats: StatsItem) -> None:
+    """Copy the rating into each skill card, never moving a card back to an older count."""
+    count, overall = int(stats.rating_count or 0), overall_of(stats)
+    for card in CardItem.query(pk(worker_id), CardItem.SK.startswith("SKILL#")):
+        try:
+            card.update(
+                actions=[CardItem.rating_count.set(count), CardItem.rating_overall.set(overall)],
+                condition=CardItem.rating_count.does_not_exist() | (CardItem.rating_count < count),
+            )
+        except Exception as exc:  # a newer review already wrote a higher count
+            if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+
+
+def list_reviews(worker_id: str, limit: int, start: dict | None) -> tuple[list[ReviewItem], dict | None]:
+    result = ReviewItem.query(
+        pk(worker_id),
+        ReviewItem.SK.startswith("REVIEW#"),
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=start,
+    )
+    return list(result), result.last_evaluated_key
+
+
+# --- matching reads ---------------------------------------------------------------------------------------
+
+
+def cards_in_ranges(category_id: str, ranges: Sequence[CellRange]) -> list[CardItem]:
+    """The indexed cards of a category whose home geohash lies in the ranges: one Query per range."""
+    cards: list[CardItem] = []
+    for r in ranges:
+        cards.extend(
+            CardItem.by_cell.query(
+                f"SKILLGEO#{category_id}#{r.prefix}", CardItem.GSI2SK.between(r.first, r.last + "~")
+            )
+        )
+    return cards
