@@ -19,7 +19,7 @@ run: $(VENV)/.installed ## start the local stack on 127.0.0.1:$(PORT)
 test: $(VENV)/.installed ## lint, then the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -29,8 +29,21 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.installed ## DynamoDB calls, items read and latency per endpoint at two table sizes
-	$(BIN)/python -m bench.run
+bench: package ## cold start and size of the packages; DynamoDB calls, items read and latency per endpoint
+	$(BIN)/python -m bench.cold_start --build build
+	if [ -f bench/run.py ]; then $(BIN)/python -m bench.run; fi
+
+package: $(VENV)/.installed ## build/template.json, build/app.zip, build/layer.zip for STAGE; no AWS account needed
+	$(BIN)/python -m infra.package --stage $(STAGE) --out build
+	$(BIN)/cfn-lint build/template.json
+
+# Needs the AWS CLI v2, credentials for the target account, and DEPLOY_BUCKET (docs/deploy.md).
+deploy: package ## STAGE=dev|prod DEPLOY_BUCKET=…: upload the packages, then create or update stack jiazheng-$(STAGE)
+	@test -n "$(DEPLOY_BUCKET)" || { echo "set DEPLOY_BUCKET to an S3 bucket in the target region"; exit 2; }
+	aws cloudformation package --template-file build/template.json --s3-bucket $(DEPLOY_BUCKET) \
+	  --s3-prefix jiazheng/$(STAGE) --output-template-file build/packaged.yaml
+	aws cloudformation deploy --template-file build/packaged.yaml --stack-name jiazheng-$(STAGE) \
+	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

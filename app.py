@@ -6,9 +6,17 @@ from common.openapi import docs
 from functions.catalog.api import bp as catalog
 from functions.identity.api import bp as identity
 from functions.matching.api import bp as matching
+from functions.notifications.api import bp as notifications
+from functions.notifications.tasks import bp as notification_tasks
+from functions.payments.api import bp as payments
+from functions.payments.tasks import tasks as payments_tasks
 from functions.workers.api import bp as workers
 
 app = Chalice(app_name="jiazheng")
 
 for blueprint in (docs, identity, catalog, workers, matching):
     app.register_blueprint(blueprint)
+app.register_blueprint(notifications)
+app.register_blueprint(notification_tasks)
+app.register_blueprint(payments)
+app.register_blueprint(payments_tasks)

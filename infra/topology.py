@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.events import SOURCE
+from common.events import SOURCE, queue_name
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,25 @@ class EventQueue:
 EVENT_QUEUES: tuple[EventQueue, ...] = ()
 
 
-def queue_name(name: str, stage: str) -> str:
-    """The physical queue name for a stage."""
-    return f"jiazheng-{stage}-{name}"
+__all__ = ["EVENT_QUEUES", "EventQueue", "queue_name"]
+
+
+# notifications: every order move tells the customer, the worker or the operators (functions/notifications).
+EVENT_QUEUES += (
+    EventQueue(
+        "notifications",
+        (
+            "OrderCreated",
+            "OrderPaid",
+            "OrderAccepted",
+            "OrderStarted",
+            "OrderCompleted",
+            "OrderCancelled",
+            "OrderDeclined",
+            "OrderReassigned",
+            "OrderNoShow",
+            "ComplaintFiled",
+            "ComplaintResolved",
+        ),
+    ),
+)

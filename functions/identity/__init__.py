@@ -1,8 +1,10 @@
 """Identity: logins, tokens, users, a customer's profile and addresses.
 
-Other capabilities may call: ``get_address`` (booking and matching read the service address).
+Other capabilities may call: ``get_address`` (booking and matching read the service address) and ``contact_for``
+(notifications reach a customer or worker by WeChat subscription message or SMS).
 """
 
-from functions.identity.service import get_address
+from functions.identity.models import Contact
+from functions.identity.service import contact_for, get_address
 
-__all__ = ["get_address"]
+__all__ = ["Contact", "contact_for", "get_address"]

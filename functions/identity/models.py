@@ -77,3 +77,13 @@ class AddressIn(Strict):
 class Address(AddressIn):
     model_config = ConfigDict(extra="ignore")
     id: str
+
+
+class Contact(BaseModel):
+    """Where to reach a customer or worker outside the app: WeChat openid (subscription messages) and phone
+    (SMS). Personal data: for delivery only, never logged (kept out of ``repr``) and never in a response."""
+
+    user_id: str
+    role: Literal["customer", "worker"]
+    openid: str | None = Field(default=None, repr=False)
+    phone: str | None = Field(default=None, repr=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from common.auth import hash_password, issue_token, verify_password
@@ -16,6 +17,7 @@ from functions.identity import store
 from functions.identity.models import (
     Address,
     AddressIn,
+    Contact,
     LoginResponse,
     Profile,
     ProfilePatch,
@@ -25,8 +27,13 @@ from functions.identity.models import (
 from functions.identity.wechat import WeChatLogin
 
 MAX_ADDRESSES = 20
-# A fixed hash to verify against when the username is unknown, so both cases take the same time.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when the username is unknown, so both cases take the same time.
+    Made on first use, not at import: scrypt at import would slow every cold start."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def login_wechat(
@@ -58,7 +65,7 @@ def login_wechat(
 def login_operator(username: str, password: str, *, now: datetime) -> str:
     """An operator token for the right password; the same 401 for an unknown user or a wrong password."""
     operator = store.get_operator(username)
-    ok = verify_password(password, operator.password_hash if operator else _DUMMY_HASH)
+    ok = verify_password(password, operator.password_hash if operator else _dummy_hash())
     if operator is None or not ok:
         raise Unauthorized("wrong username or password", code="BAD_CREDENTIALS")
     return issue_token(operator.id, "operator", now=now)
@@ -127,3 +134,11 @@ def get_address(user_id: str, address_id: str) -> Address:
     if item is None:
         raise NotFound("no such address")
     return _address(item)
+
+
+def contact_for(user_id: str) -> Contact | None:
+    """The user's WeChat openid and phone (None when the user is unknown; ``phone`` None when not given)."""
+    user = store.get_user(user_id)
+    if user is None:
+        return None
+    return Contact(user_id=user.id, role=user.role, openid=user.openid, phone=user.phone)

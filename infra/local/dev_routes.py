@@ -15,15 +15,20 @@ Hook point for other capabilities: declare a local-only route with ``local_route
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalice import Blueprint, Chalice
 from common.api import Call, route
 from common.clock import clock, iso
+from common.errors import RuleViolation
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from infra.local import schedules
+
+# How far the clock may be moved: far enough for any scenario, near enough that date arithmetic never overflows.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 dev = Blueprint(__name__)
 _jobs: dict[str, schedules.Job] = {}
@@ -61,6 +66,8 @@ class ClockChange(BaseModel):
     def _exactly_one(self) -> ClockChange:
         if (self.now is None) == (self.advance_minutes is None):
             raise ValueError("send either now or advance_minutes")
+        if self.now is not None and not EARLIEST <= self.now < LATEST:
+            raise ValueError("now must lie between 2000 and 2100")
         return self
 
 
@@ -80,11 +87,10 @@ def get_clock(call: Call) -> ClockView:
 def move_clock(call: Call) -> ClockView:
     """Set or advance the business clock (local stack only). Workflow timers keep their own durations."""
     change: ClockChange = call.body
-    if change.now is not None:
-        now = clock.set(change.now)
-    else:
-        now = clock.advance(timedelta(minutes=change.advance_minutes or 0))
-    return ClockView(now=iso(now))
+    target = change.now or clock.now() + timedelta(minutes=change.advance_minutes or 0)
+    if not EARLIEST <= target < LATEST:
+        raise RuleViolation("the clock stays between 2000 and 2100", code="CLOCK_OUT_OF_RANGE")
+    return ClockView(now=iso(clock.set(target)))
 
 
 @local_route("/v1/dev/jobs/{name}", "POST", response=JobRun)

@@ -20,7 +20,8 @@ from types import ModuleType
 from typing import Any
 
 EXTENSIONS: tuple[str, ...] = (
-    # "infra.local.payments_dev",
+    "infra.local.notifications_dev",
+    "infra.local.payments_dev",
 )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 from typing import Any
 
@@ -131,12 +130,3 @@ class Listener:
             self.server.shutdown()
             self._thread.join(timeout=5)
         self.server.server_close()
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind((HOST, port))
-        except OSError:
-            return False
-    return True

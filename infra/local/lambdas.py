@@ -26,6 +26,7 @@ import threading
 import traceback
 import uuid
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -70,7 +71,8 @@ class Dispatcher:
     """What ``install_dispatcher`` installed: the functions' ARNs and the invocations seen so far."""
 
     arns: dict[str, str]
-    invocations: list[Invocation] = field(default_factory=list)
+    # The latest invocations (bounded: the local stack may run for days).
+    invocations: deque[Invocation] = field(default_factory=lambda: deque(maxlen=1000))
 
     def function_arn(self, name: str) -> str:
         """The ARN of the app's ``lambda_function`` called ``name`` (for a state machine's ``Resource``)."""

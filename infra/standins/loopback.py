@@ -16,6 +16,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    target: str = ""  # the request target exactly as sent (path and query), for signature checks
 
 
 @dataclass
@@ -44,6 +45,7 @@ class LoopbackServer:
                     query={k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()},
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=self.rfile.read(length) if length else b"",
+                    target=self.path,
                 )
                 reply = outer.handler(request)
                 self.send_response(reply.status)

@@ -7,6 +7,8 @@ instances must not be shared through the base class.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
@@ -30,6 +32,10 @@ class Item(Model):
     GSI4SK = UnicodeAttribute(null=True)
 
 
+@lru_cache(maxsize=1)
 def connection() -> Connection:
-    """A PynamoDB connection for ``TransactWrite``/``TransactGet`` (they need one explicitly)."""
-    return Connection(region=Item._get_connection().connection.region)
+    """A PynamoDB connection for ``TransactWrite``/``TransactGet`` (they need one explicitly). One per process:
+    each new one builds a botocore client, which costs more than the transaction itself."""
+    # Not Item._get_connection(): that caches a connection on the base class, which every model that has not
+    # connected yet then inherits, with a schema that lacks its indexes ("Table … has no index: GSI1").
+    return Connection(region=Item.Meta.region)

@@ -77,3 +77,29 @@ class WorkerUnavailable(RuleViolation):
     """The chosen worker cannot take this booking (not verified, resting, no such skill, day off, ...)."""
 
     code, default_message = "WORKER_UNAVAILABLE", "the worker cannot take this booking"
+
+
+class InvalidNotification(DomainError):
+    """A WeChat Pay notification that failed verification (signature, serial, timestamp window, decryption,
+    or WeChat's sign-test probe): nothing in it is believed and nothing changes."""
+
+    status, code, default_message = 401, "INVALID_NOTIFICATION", "the notification could not be verified"
+
+
+class WeChatPayError(UpstreamError):
+    """WeChat Pay answered an API call with an error (``provider_code`` is its code, e.g. ``ORDER_NOT_EXIST``),
+    answered something we could not verify, or could not be reached (``provider_status`` 0)."""
+
+    code, default_message = "PAYMENT_PROVIDER_ERROR", "WeChat Pay failed, try again"
+
+    def __init__(
+        self, message: str | None = None, *, provider_code: str = "", provider_status: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.provider_code = provider_code
+        self.provider_status = provider_status
+
+    @property
+    def retryable(self) -> bool:
+        """Worth retrying with the same request (same out_trade_no / out_refund_no): network, 5xx, rate limit."""
+        return self.provider_status == 0 or self.provider_status >= 500 or self.provider_status == 429

@@ -34,6 +34,11 @@ def publish(detail_type: str, detail: dict[str, Any]) -> None:
         raise RuntimeError(f"could not publish {detail_type}: {response['Entries']}")
 
 
+def queue_name(name: str, stage: str) -> str:
+    """The physical name of an event queue in a stage (the consumers' ``on_sqs_message`` name it at import)."""
+    return f"jiazheng-{stage}-{name}"
+
+
 def unwrap_sqs_record(body: str) -> tuple[str, dict[str, Any]]:
     """An SQS message body carrying an EventBridge event → (detail type, detail)."""
     envelope = json.loads(body)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -75,9 +77,60 @@ class Settings(BaseSettings):
     matching_rating_prior: tuple[float, int] = (4.0, 5)  # (mean, weight): few reviews pull towards the mean
     matching_max_queries: int = Field(6, ge=1)  # index range queries per match
     matching_max_batch_gets: int = Field(6, ge=1)  # slot-lock checks per match (one BatchGetItem each)
+    # Notifications (INTEGRATIONS.md "Subscription messages", "SMS"). Template ids come from the mini-program's
+    # console (订阅消息 → 我的模板), keyed by our template kinds; each template's keyword layout is documented in
+    # functions/notifications/rules.py. The SMS provider is Tencent Cloud SMS (API 3.0, TC3-HMAC-SHA256).
+    miniprogram_state: Literal["developer", "trial", "formal"] = "formal"  # which build a message card opens
+    wechat_subscribe_templates: dict[str, str] = {
+        "order_status": "local-tpl-order-status",
+        "order_cancelled": "local-tpl-order-cancelled",
+        "new_order": "local-tpl-new-order",
+    }
+    sms_api_base: str = "https://sms.tencentcloudapi.com"
+    sms_region: str = "ap-guangzhou"
+    sms_secret_id: str = "local-sms-secret-id"
+    sms_secret_key: SecretStr = SecretStr("local-sms-secret-key")
+    sms_sdk_app_id: str = "1400000000"
+    sms_sign_name: str = "家政服务"
+    sms_templates: dict[str, str] = {
+        "new_order": "1000001",
+        "order_accepted": "1000002",
+        "order_cancelled": "1000003",
+        "order_cancelled_worker": "1000004",
+    }
+    sms_param_max_chars: int = Field(20, gt=0)  # a template variable's length limit (notification templates)
+    notify_inbox_days: int = Field(180, gt=0)  # inbox items expire (TTL) after this many days
+    notify_delivery_claim_seconds: int = Field(300, gt=0)  # a delivery attempt holds its claim this long
+    # WeChat Pay API v3 (INTEGRATIONS.md). Keys come from secrets (environment when deployed), never the repository.
+    # PEMs may be given with literal "\\n" for newlines (one-line environment variables).
+    wechatpay_api_base: str = "https://api.mch.weixin.qq.com"
+    wechatpay_mchid: str = ""
+    wechatpay_appid: str = ""  # the mini-program's appid; empty = wechat_appid
+    wechatpay_merchant_serial: str = ""  # serial number of the merchant API certificate
+    wechatpay_merchant_private_key: SecretStr = SecretStr("")  # PEM (PKCS#8 or PKCS#1)
+    wechatpay_apiv3_key: SecretStr = SecretStr("")  # 32 bytes, decrypts notifications
+    wechatpay_platform_public_key_id: str = ""  # "PUB_KEY_ID_…": the only serial notifications may name
+    wechatpay_platform_public_key: str = ""  # PEM of the WeChat Pay public key
+    wechatpay_notify_base: str = ""  # empty = public_base_url
+    # Notifications and answers whose timestamp is further off than this are refused (replay window).
+    wechatpay_timestamp_window_seconds: int = Field(300, gt=0)
+
+    # Money (DESIGN.md "Money"): commission snapshotted on each order at creation; withdrawals; hot-account shards.
+    platform_commission_percent: int = Field(20, ge=0, le=100)
+    withdrawal_min_fen: int = Field(10000, ge=1)
+    ledger_shards: int = Field(8, ge=1, le=64)  # only ever raise it: readers sum shards 0..n-1
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The settings of this process; cached, so read once per cold start."""
-    return Settings()
+    """The settings of this process; cached, so read once per cold start.
+
+    When ``SECRETS_PARAMETER_PREFIX`` is set (deployed functions), the SSM parameters under it override the
+    environment (``common.secrets``): secrets live in Parameter Store, never in the template or the repository.
+    """
+    prefix = os.environ.get("SECRETS_PARAMETER_PREFIX", "")
+    if not prefix:
+        return Settings()
+    from common.secrets import load_parameters  # only deployed functions read SSM
+
+    return Settings(**load_parameters(prefix, Settings.model_fields))

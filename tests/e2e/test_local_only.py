@@ -45,8 +45,9 @@ def test_a_clock_change_needs_exactly_one_of_now_or_advance_minutes(stack: Stack
     both = stack.post("/v1/dev/clock", {"now": "2026-12-24T09:00:00+08:00", "advance_minutes": 5})
     neither = stack.post("/v1/dev/clock", {})
     naive = stack.post("/v1/dev/clock", {"now": "2026-12-24T09:00:00"})
+    far = stack.post("/v1/dev/clock", {"now": "9999-12-31T23:59:59+08:00"})
 
-    assert both.status == neither.status == naive.status == 422
+    assert both.status == neither.status == naive.status == far.status == 422
 
 
 def test_local_only_endpoints_ignore_a_token(stack: StackClient) -> None:

@@ -16,6 +16,7 @@ from common.table import create_table
 from moto import mock_aws
 
 from infra.standins.wechat import WeChatStandIn
+from infra.standins.wechatpay import WeChatPayKeys, WeChatPayStandIn
 
 
 @pytest.fixture(scope="session")
@@ -103,3 +104,31 @@ def operator_token(api: Api) -> str:
 
     ensure_operator("admin", "s3cret-pass", now=clock.now())
     return api.post("/v1/auth/operator", {"username": "admin", "password": "s3cret-pass"}).body["token"]
+
+
+@pytest.fixture(scope="session")
+def sms() -> Iterator[Any]:
+    """The Tencent Cloud SMS stand-in; the app's SMS settings point at it."""
+    from infra.standins.sms import SmsStandIn
+
+    standin = SmsStandIn(secret_id="AKID-sms-test", secret_key="sms-test-secret-key", sdk_app_id="1400009999")
+    os.environ.update(
+        SMS_API_BASE=standin.url,
+        SMS_SECRET_ID=standin.secret_id,
+        SMS_SECRET_KEY=standin.secret_key,
+        SMS_SDK_APP_ID=standin.sdk_app_id,
+    )
+    get_settings.cache_clear()
+    yield standin
+    standin.close()
+
+
+@pytest.fixture(scope="session")
+def wechatpay() -> Iterator[WeChatPayStandIn]:
+    """The WeChat Pay stand-in with a key set generated for this run; our settings point at it."""
+    keys = WeChatPayKeys.generate(mchid="1900000109", appid="wx-test-app")
+    standin = WeChatPayStandIn(keys)
+    os.environ.update(keys.settings_env(standin.url))
+    get_settings.cache_clear()
+    yield standin
+    standin.close()

@@ -229,3 +229,13 @@ def test_every_lambda_function_of_the_app_and_its_blueprints_has_an_arn(lambdas:
     assert lambdas.function_arn("price-order").endswith(":function:price-order")
     with pytest.raises(LookupError):
         function_arn("no-such-task")
+
+
+def test_the_dispatcher_turns_workflows_on_under_the_shared_aws_fixture(aws: None) -> None:
+    with install_dispatcher(tasks):  # type: ignore[arg-type]
+        execution = start(order_workflow(), {"order_id": "o-5", "units": 1, "worker_id": "busy-worker"})
+
+        result = finished(execution)
+
+    assert result["status"] == "SUCCEEDED"
+    assert json.loads(result["output"])["outcome"] == "slot_taken"

@@ -62,3 +62,12 @@ def test_the_clock_moves_for_the_business_rules(client: Client) -> None:
 def test_local_routes_must_live_under_dev() -> None:
     with pytest.raises(ValueError):
         dev_routes.local_route("/v1/admin/reset", "POST")
+
+
+def test_the_clock_cannot_be_moved_out_of_the_range_dates_can_handle(client: Client) -> None:
+    _post(client, "/v1/dev/clock", {"now": "2099-12-31T12:00:00+08:00"})
+
+    status, body = _post(client, "/v1/dev/clock", {"advance_minutes": 525_600})
+
+    assert status == 422 and body["error"]["code"] == "CLOCK_OUT_OF_RANGE"
+    assert clock.now().year == 2099

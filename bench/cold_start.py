@@ -1,0 +1,130 @@
+"""Cold-start figures of the deployable package (``make bench``, after ``make package``).
+
+- import time of the packaged API handler (``app`` from app.zip, with layer.zip on the path as Lambda puts it),
+  next to ``import boto3`` alone from the same layer, each in a fresh interpreter of a clean virtualenv (nothing
+  installed), median of several runs after one warm-up; and the same handler with its bytecode removed, to show
+  what shipping ``.pyc`` saves on Lambda's read-only file system;
+- the unzipped (and zipped) size of each package.
+
+Not included: the SSM read of the settings at cold start (a network round trip; SECRETS_PARAMETER_PREFIX is unset
+here) and Lambda's own init. Writes build/cold_start.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import tempfile
+import venv
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from infra.package.zipping import unzipped_size
+
+PROBE = """
+import sys, time
+sys.path[:0] = sys.argv[2:]
+t0 = time.perf_counter()
+__import__(sys.argv[1])
+print(time.perf_counter() - t0)
+"""
+ENV = {
+    "PATH": "/usr/bin:/bin",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "TABLE_NAME": "jiazheng-bench",
+}
+
+
+def import_seconds(python: Path, module: str, paths: list[Path], flags: tuple[str, ...] = ()) -> float:
+    """Seconds to import ``module`` in a fresh interpreter."""
+    out = subprocess.run(
+        [str(python), "-I", *flags, "-c", PROBE, module, *map(str, paths)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip())
+
+
+def medians(probes: dict[str, Callable[[], float]], runs: int) -> dict[str, float]:
+    """Median of each probe over ``runs`` rounds, the probes interleaved so that a busy machine slows them
+    alike; one warm-up round is discarded."""
+    times: dict[str, list[float]] = {name: [] for name in probes}
+    for round_ in range(runs + 1):
+        for name, probe in probes.items():
+            seconds = probe()
+            if round_:
+                times[name].append(seconds)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def without_bytecode(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--build", type=Path, default=Path("build"))
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    packages = [args.build / "app.zip", args.build / "layer.zip"]
+    missing = [p for p in packages if not p.exists()]
+    if missing:
+        raise SystemExit(f"missing {missing}: run `make package` first")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        venv.create(root / "venv", with_pip=False)
+        python = root / "venv" / "bin" / "python"
+        for archive, name in zip(packages, ("task", "opt"), strict=True):
+            with zipfile.ZipFile(archive) as z:
+                z.extractall(root / name)
+        task, layer = root / "task", root / "opt" / "python"
+        task_src = without_bytecode(task, root / "task-src")
+        layer_src = without_bytecode(layer, root / "opt-src")
+        m = medians(
+            {
+                "boto3": lambda: import_seconds(python, "boto3", [layer]),
+                "handler": lambda: import_seconds(python, "app", [task, layer]),
+                # as on Lambda's read-only file system: nowhere to write the compiled modules
+                "source_only": lambda: import_seconds(python, "app", [task_src, layer_src], flags=("-B",)),
+            },
+            args.runs,
+        )
+        boto3, handler, source_only = m["boto3"], m["handler"], m["source_only"]
+
+    results = {
+        "import_boto3_ms": round(boto3 * 1000, 1),
+        "import_api_handler_ms": round(handler * 1000, 1),
+        "import_api_handler_without_bytecode_ms": round(source_only * 1000, 1),
+        "ratio_handler_to_boto3": round(handler / boto3, 2),
+        "packages": {
+            p.name: {
+                "unzipped_mb": round(unzipped_size(p) / 1e6, 1),
+                "zipped_mb": round(p.stat().st_size / 1e6, 1),
+            }
+            for p in packages
+        },
+        "runs": args.runs,
+    }
+    (args.build / "cold_start.json").write_text(json.dumps(results, indent=1) + "\n")
+    print(f"import boto3 alone                     {results['import_boto3_ms']:7.1f} ms")
+    print(f"import the packaged API handler        {results['import_api_handler_ms']:7.1f} ms")
+    print(
+        f"  the same without shipped bytecode    {results['import_api_handler_without_bytecode_ms']:7.1f} ms"
+    )
+    print(f"ratio handler / boto3                  {results['ratio_handler_to_boto3']:7.2f}")
+    for name, size in results["packages"].items():
+        print(f"{name:<38} {size['unzipped_mb']:7.1f} MB unzipped, {size['zipped_mb']:.1f} MB zipped")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,397 @@
+"""Payments use cases: start a payment, record one believed (notification or query), refunds, earnings
+accrual and settlement. Each takes ``now`` and, where WeChat Pay is called, the ``wechat`` provider.
+
+The later wiring calls these with an order id: POST /v1/orders/{id}/pay → ``start_payment``; a verified payment
+notification → ``record_payment`` then booking's ``mark_paid``; the scheduled reconciliation →
+``reconcile_payment``; the state machine's tasks → ``refund`` and ``settle``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from common.clock import iso
+from common.errors import Conflict, NotFound, RuleViolation, WeChatPayError
+from common.log import logger
+from common.money import percent_of
+from common.settings import get_settings
+
+from functions.payments import ledger, ledger_store, store
+from functions.payments.models import PaymentCheck, RefundView, SettlementView
+from functions.payments.wechatpay import WeChatPay, client_from_settings
+from functions.payments.wechatpay_models import PayParams
+
+PREPAY_VALID = timedelta(hours=2)  # WeChat Pay's prepay_id lifetime
+PREPAY_REUSE_MARGIN = timedelta(minutes=10)  # renew a little early, so the payer never gets an expired one
+
+
+def _fen(amount: object, *, allow_zero: bool = False) -> int:
+    # Integer fen end to end: refuse a float, a bool or a negative amount instead of rounding it.
+    if type(amount) is not int or amount < 0 or (amount == 0 and not allow_zero):
+        raise TypeError(
+            f"amounts are {'non-negative' if allow_zero else 'positive'} integer fen, got {amount!r}"
+        )
+    return amount
+
+
+def notify_url(kind: str = "notify") -> str:
+    """Where WeChat Pay sends notifications: ``/v1/payments/wechat/notify`` or ``…/refund-notify``."""
+    s = get_settings()
+    return f"{(s.wechatpay_notify_base or s.public_base_url).rstrip('/')}/v1/payments/wechat/{kind}"
+
+
+def refund_number(order_id: str, key: str) -> str:
+    """The out_refund_no of one refund of an order: derived from its cause, so every retry reuses it."""
+    return f"{order_id}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+# -- payments ---------------------------------------------------------------------------------------------------
+
+
+def start_payment(
+    order_id: str,
+    *,
+    total_fen: int,
+    description: str,
+    openid: str,
+    now: datetime,
+    wechat: WeChatPay,
+    pay_deadline: datetime | None = None,
+) -> PayParams:
+    """The mini-program's payment parameters for an order. Calling it again for the same order reuses the prepay
+    while it is valid; the trade is the order (out_trade_no = order id), so it can be paid once only."""
+    _fen(total_fen)
+    payment = store.get_payment(order_id)
+    if payment is not None:
+        if payment.status == "paid":
+            raise Conflict("the order is paid already", code="ALREADY_PAID")
+        if payment.status == "closed":
+            raise Conflict("the payment for this order was closed", code="PAYMENT_CLOSED")
+        if int(payment.amount_fen) != total_fen:
+            raise Conflict("the order's total changed after payment started", code="AMOUNT_CHANGED")
+        if (
+            payment.prepay_id
+            and now < datetime.fromisoformat(payment.prepay_at) + PREPAY_VALID - PREPAY_REUSE_MARGIN
+        ):
+            return wechat.pay_params(payment.prepay_id, now=now)
+    prepay_id = wechat.prepay_jsapi(
+        out_trade_no=order_id,
+        description=description,
+        total_fen=total_fen,
+        openid=openid,
+        notify_url=notify_url(),
+        time_expire=pay_deadline,
+    )
+    item = store.PaymentItem(
+        *store.payment_key(order_id),
+        order_id=order_id,
+        out_trade_no=order_id,
+        amount_fen=total_fen,
+        description=description,
+        status="prepaid",
+        prepay_id=prepay_id,
+        prepay_at=iso(now),
+    )
+    if pay_deadline is not None:
+        item.pay_deadline = iso(pay_deadline)
+        item.GSI3PK, item.GSI3SK = f"PAYPENDING#{iso(pay_deadline)[:13]}", f"{iso(pay_deadline)}#{order_id}"
+    if not store.save_prepay(item, replacing=payment is not None):
+        winner = store.get_payment(order_id)  # a concurrent request stored its prepay first: use that one
+        if winner is None or winner.status != "prepaid" or not winner.prepay_id:
+            raise Conflict("the order's payment changed meanwhile, try again", code="PAYMENT_CHANGED")
+        prepay_id = winner.prepay_id
+    return wechat.pay_params(prepay_id, now=now)
+
+
+def record_payment(order_id: str, *, transaction_id: str, amount_fen: int, now: datetime) -> bool:
+    """Believe a verified payment: the order's money enters the ledger, once. True if recorded now, False if it
+    was recorded before (WeChat Pay repeats notifications; a query may find it too).
+
+    ``RuleViolation`` AMOUNT_MISMATCH if WeChat Pay reports another amount than the order's (nothing recorded),
+    ``NotFound`` if no payment was ever started for the order."""
+    _fen(amount_fen)
+    payment = store.get_payment(order_id)
+    if payment is None:
+        raise NotFound("no payment was started for this order")
+    if amount_fen != int(payment.amount_fen):
+        logger.error("payment amount mismatch", extra={"order_id": order_id, "paid_fen": amount_fen})
+        raise RuleViolation("the amount paid is not the order's total", code="AMOUNT_MISMATCH")
+    if payment.status == "paid":
+        if payment.transaction_id != transaction_id:
+            logger.error("second transaction for one order", extra={"order_id": order_id})
+        return False
+    tx = ledger.customer_payment(order_id, amount_fen, out_trade_no=payment.out_trade_no, at=now)
+    recorded = store.apply_payment(payment, tx, transaction_id=transaction_id, paid_at=iso(now))
+    logger.info("payment recorded" if recorded else "payment already recorded", extra={"order_id": order_id})
+    return recorded
+
+
+def reconcile_payment(order_id: str, *, now: datetime, wechat: WeChatPay) -> PaymentCheck:
+    """Ask WeChat Pay about an order still pending payment and record the payment if it was made (a lost or
+    late notification). The caller resumes the order when ``trade_state`` is SUCCESS."""
+    try:
+        trade = wechat.query(order_id)
+    except WeChatPayError as exc:
+        if exc.provider_code == "ORDER_NOT_EXIST":
+            return PaymentCheck(order_id=order_id, trade_state="NOTPAY")
+        raise
+    if trade.trade_state not in ("SUCCESS", "REFUND") or trade.amount is None or not trade.transaction_id:
+        return PaymentCheck(order_id=order_id, trade_state=trade.trade_state)
+    recorded = record_payment(
+        order_id, transaction_id=trade.transaction_id, amount_fen=trade.amount.total, now=now
+    )
+    return PaymentCheck(
+        order_id=order_id,
+        trade_state="SUCCESS",
+        recorded_now=recorded,
+        transaction_id=trade.transaction_id,
+        amount_fen=trade.amount.total,
+    )
+
+
+def close_payment(order_id: str, *, now: datetime, wechat: WeChatPay) -> PaymentCheck:
+    """Close an unpaid trade (payment timeout) so it can no longer be paid. If it was paid meanwhile, the
+    payment is recorded instead and ``trade_state`` is SUCCESS: the caller must then refund or proceed."""
+    payment = store.get_payment(order_id)
+    if payment is None or payment.status == "closed":
+        return PaymentCheck(order_id=order_id, trade_state="CLOSED")
+    if payment.status == "paid":
+        return PaymentCheck(order_id=order_id, trade_state="SUCCESS", transaction_id=payment.transaction_id)
+    try:
+        wechat.close(order_id)
+    except WeChatPayError as exc:
+        if exc.provider_code == "ORDERPAID":
+            return reconcile_payment(order_id, now=now, wechat=wechat)
+        if exc.provider_code != "ORDER_NOT_EXIST":
+            raise
+    store.mark_closed(order_id)
+    return PaymentCheck(order_id=order_id, trade_state="CLOSED")
+
+
+# -- refunds ----------------------------------------------------------------------------------------------------
+
+
+def _refund_view(item: store.RefundItem) -> RefundView:
+    return RefundView(
+        order_id=item.order_id,
+        out_refund_no=item.out_refund_no,
+        amount_fen=int(item.amount_fen),
+        reason=item.reason,
+        status=item.status,  # type: ignore[arg-type]
+    )
+
+
+def request_refund(
+    order_id: str, refund_fen: int, reason: str, *, key: str, now: datetime
+) -> store.RefundItem:
+    """Record a refund of ``refund_fen`` and set the money aside (not yet asking WeChat Pay). Idempotent by
+    ``key``: the same key gives the same refund. Partial refunds add up to at most what was paid."""
+    _fen(refund_fen)
+    out_refund_no = refund_number(order_id, key)
+    existing = store.get_refund(order_id, out_refund_no)
+    if existing is not None:
+        if int(existing.amount_fen) != refund_fen:
+            raise Conflict("this refund was already asked for another amount", code="REFUND_KEY_REUSED")
+        return existing
+    payment = store.get_payment(order_id)
+    if payment is None or payment.status != "paid":
+        raise RuleViolation("the order has not been paid", code="NOT_PAID")
+    if payment.settled_at:
+        raise RuleViolation("the order is settled; refund it by an operator adjustment", code="ORDER_SETTLED")
+    held = ledger_store.balance(ledger.order_account(order_id))
+    pending = int(payment.pending_fen or 0)
+    if refund_fen > held + pending:
+        raise RuleViolation(
+            f"at most {held + pending} fen of this order can still be refunded", code="REFUND_EXCEEDS_PAYMENT"
+        )
+    # After completion the worker's expected share sits in pending: take the refund from both sides in the
+    # order's commission proportion, so the settlement later finds exactly what it divides.
+    from_held = min(
+        held, max(percent_of(refund_fen, int(payment.commission_percent or 0)), refund_fen - pending)
+    )
+    from_pending = refund_fen - from_held
+    worker_id = payment.pending_worker_id if from_pending else None
+    item = store.RefundItem(
+        *store.refund_key(order_id, out_refund_no),
+        order_id=order_id,
+        out_refund_no=out_refund_no,
+        amount_fen=refund_fen,
+        reason=reason[:80],
+        status="PROCESSING",
+        from_held_fen=from_held,
+        from_pending_fen=from_pending,
+        worker_id=worker_id,
+        created_at=iso(now),
+    )
+    tx = ledger.refund_requested(
+        order_id,
+        out_refund_no,
+        from_held_fen=from_held,
+        from_pending_fen=from_pending,
+        worker_id=worker_id,
+        at=now,
+    )
+    try:
+        if store.reserve_refund(item, tx):
+            return item
+    except ledger_store.Refused as exc:
+        raise Conflict("the order's payment changed meanwhile, try again", code="PAYMENT_CHANGED") from exc
+    return store.get_refund(order_id, out_refund_no) or item  # a concurrent retry recorded it first
+
+
+def refund(
+    order_id: str,
+    refund_fen: int,
+    reason: str,
+    *,
+    now: datetime,
+    wechat: WeChatPay | None = None,
+    key: str | None = None,
+) -> RefundView | None:
+    """Refund ``refund_fen`` of a paid order (cancellation policy, operator, complaint). Safe to retry: the same
+    ``key`` (default: the reason) reuses the same out_refund_no, so WeChat Pay never refunds twice. None when
+    there is nothing to refund (zero, or the order was never paid). The outcome arrives by notification unless
+    WeChat Pay answers it at once."""
+    if _fen(refund_fen, allow_zero=True) == 0:
+        return None
+    payment = store.get_payment(order_id)
+    if payment is None or payment.status != "paid":
+        logger.info("refund skipped: order not paid", extra={"order_id": order_id})
+        return None
+    item = request_refund(order_id, refund_fen, reason, key=key or reason, now=now)
+    if item.status in ("SUCCESS", "CLOSED"):
+        return _refund_view(item)
+    wechat = wechat or client_from_settings()
+    answer = wechat.refund(
+        out_trade_no=payment.out_trade_no,
+        out_refund_no=item.out_refund_no,
+        refund_fen=int(item.amount_fen),
+        total_fen=int(payment.amount_fen),
+        reason=item.reason,
+        notify_url=notify_url("refund-notify"),
+    )
+    if answer.status in ("SUCCESS", "CLOSED", "ABNORMAL"):
+        complete_refund(order_id, item.out_refund_no, answer.status, refund_id=answer.refund_id, now=now)
+    return _refund_view(store.get_refund(order_id, item.out_refund_no) or item)
+
+
+def complete_refund(
+    order_id: str, out_refund_no: str, status: str, *, refund_id: str | None = None, now: datetime
+) -> bool:
+    """Apply WeChat Pay's outcome of a refund (from its notification or answer), once: SUCCESS pays the customer
+    back; CLOSED returns the money to where it was set aside from; ABNORMAL keeps it set aside for an operator.
+    True if this call changed something."""
+    item = store.get_refund(order_id, out_refund_no)
+    if item is None:
+        raise NotFound("no such refund")
+    if item.status in ("SUCCESS", "CLOSED"):
+        return False
+    if status == "ABNORMAL":
+        logger.warning("refund abnormal", extra={"order_id": order_id})
+        return store.mark_refund_abnormal(item, refund_id=refund_id, at=iso(now))
+    amount = int(item.amount_fen)
+    if status == "SUCCESS":
+        tx = ledger.refund_succeeded(order_id, out_refund_no, amount, at=now)
+    elif status == "CLOSED":
+        tx = ledger.refund_closed(
+            order_id,
+            out_refund_no,
+            from_held_fen=int(item.from_held_fen),
+            from_pending_fen=int(item.from_pending_fen),
+            worker_id=item.worker_id,
+            at=now,
+        )
+    else:
+        raise ValueError(f"not a refund outcome: {status}")
+    return store.finish_refund(item, tx, status, refund_id=refund_id, at=iso(now))
+
+
+# -- earnings and settlement ------------------------------------------------------------------------------------
+
+
+def accrue_earning(
+    order_id: str,
+    worker_id: str,
+    *,
+    commission_percent: int,
+    late_cancellation_fee_fen: int = 0,
+    now: datetime,
+) -> int:
+    """The order completed: credit the worker's expected earning as pending (待结算) for the dispute window.
+    Returns the amount credited (0 if nothing was paid, nothing remains, or it was credited before)."""
+    payment = store.get_payment(order_id)
+    if payment is None or payment.status != "paid" or payment.settled_at or payment.pending_worker_id:
+        return 0
+    held = ledger_store.balance(ledger.order_account(order_id))
+    split = ledger.split_earning(
+        int(payment.paid_fen), int(payment.paid_fen) - held, commission_percent, late_cancellation_fee_fen
+    )
+    if split.worker_fen == 0:
+        return 0
+    tx = ledger.earning_accrued(order_id, worker_id, split.worker_fen, at=now)
+    return (
+        split.worker_fen if store.accrue(order_id, worker_id, split.worker_fen, commission_percent, tx) else 0
+    )
+
+
+def settle(
+    order_id: str,
+    worker_id: str,
+    *,
+    commission_percent: int,
+    late_cancellation_fee_fen: int = 0,
+    now: datetime,
+) -> SettlementView | None:
+    """After the dispute window: worker earning = paid total − refunds − commission (the order's snapshot
+    percent; a late-cancellation fee goes to the worker whole), credited as available; the commission becomes
+    platform revenue. Once per order (a repeat returns the same result); None if the order was never paid.
+    ``Conflict`` REFUND_IN_FLIGHT while WeChat Pay has not answered a refund: retry later."""
+    payment = store.get_payment(order_id)
+    if payment is None or payment.status != "paid":
+        return None
+    if not payment.settled_at:
+        if int(payment.refunding_fen or 0):
+            raise Conflict("a refund of this order is still in flight", code="REFUND_IN_FLIGHT")
+        if payment.pending_worker_id and payment.pending_worker_id != worker_id:
+            raise Conflict("the order's pending earning belongs to another worker", code="WORKER_MISMATCH")
+        paid, refunded = int(payment.paid_fen), int(payment.refunded_fen or 0)
+        split = ledger.split_earning(paid, refunded, commission_percent, late_cancellation_fee_fen)
+        held = ledger_store.balance(ledger.order_account(order_id))
+        pending = int(payment.pending_fen or 0)
+        tx = None
+        if split.worker_fen + split.commission_fen:
+            tx = ledger.settlement(order_id, worker_id, split, held_fen=held, pending_fen=pending, at=now)
+        store.settle(
+            order_id,
+            worker_id,
+            worker_fen=split.worker_fen,
+            commission_fen=split.commission_fen,
+            commission_percent=commission_percent,
+            at=iso(now),
+            tx=tx,
+        )
+        payment = store.get_payment(order_id)
+        assert payment is not None
+    return SettlementView(
+        order_id=order_id,
+        worker_id=payment.settled_worker_id or worker_id,
+        paid_fen=int(payment.paid_fen),
+        refunded_fen=int(payment.refunded_fen or 0),
+        commission_fen=int(payment.commission_fen or 0),
+        worker_fen=int(payment.worker_fen or 0),
+        late_cancellation_fee_fen=late_cancellation_fee_fen,
+    )
+
+
+def payments_due(now: datetime, *, within: timedelta, overdue: timedelta = timedelta(hours=2)) -> list[str]:
+    """Orders whose unpaid prepay's deadline is at most ``within`` from ``now`` (and up to ``overdue`` past):
+    what the scheduled reconciliation asks WeChat Pay about (``reconcile_payment``). Reads the sparse
+    due-index hour by hour; paid and closed payments are not in it."""
+    start, end = now - overdue, now + within
+    hour = start.replace(minute=0, second=0, microsecond=0)
+    due: list[str] = []
+    while hour <= end:
+        due += [p.order_id for p in store.payments_due(iso(hour)[:13], iso(end))]
+        hour += timedelta(hours=1)
+    return due

@@ -1,0 +1,384 @@
+"""Payments' items in the one table (docs/access-patterns.md "payments"). Money moves only through
+``ledger_store.post``, written in the same transaction as the item whose change caused it:
+
+- payment:     ``ORDER#{order} / PAYMENT#{out_trade_no}``  prepay, paid state and the order's money counters;
+               while unpaid, GSI3 ``PAYPENDING#{deadline hour}`` → ``{deadline}#{order}`` (sparse) for reconciliation
+- refund:      ``ORDER#{order} / REFUND#{out_refund_no}``
+- withdrawal:  ``WITHDRAWAL#{id} / WITHDRAWAL``; GSI1 ``WITHDRAWALS#{status}`` → ``{requested_at}#{id}``,
+               GSI2 ``WORKERWD#{worker}`` → ``{requested_at}#{id}``
+- open guard:  ``EARNINGS#{worker} / WITHDRAWAL_OPEN``  (one open withdrawal per worker)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from common.db import Item
+from common.table import GSI1, GSI2, GSI3
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from functions.payments import ledger_store
+from functions.payments.ledger import LedgerTransaction
+from functions.payments.ledger_store import Refused, Write
+
+MAX_REFUNDS_PER_ORDER = 50  # WeChat Pay's limit of partial refunds per trade
+
+
+class PaymentItem(Item):
+    order_id = UnicodeAttribute()
+    out_trade_no = UnicodeAttribute()
+    amount_fen = NumberAttribute()
+    description = UnicodeAttribute()
+    status = UnicodeAttribute()  # prepaid | paid | closed
+    prepay_id = UnicodeAttribute(null=True)
+    prepay_at = UnicodeAttribute(null=True)
+    pay_deadline = UnicodeAttribute(null=True)
+    transaction_id = UnicodeAttribute(null=True)
+    paid_at = UnicodeAttribute(null=True)
+    paid_fen = NumberAttribute(null=True)
+    refunded_fen = NumberAttribute(null=True)  # refunds WeChat Pay completed
+    refunding_fen = NumberAttribute(null=True)  # refunds asked, outcome not yet known
+    refund_count = NumberAttribute(null=True)
+    pending_fen = NumberAttribute(null=True)  # this order's part of the worker's pending earnings
+    pending_worker_id = UnicodeAttribute(null=True)
+    commission_percent = NumberAttribute(null=True)
+    settled_at = UnicodeAttribute(null=True)
+    settled_worker_id = UnicodeAttribute(null=True)
+    worker_fen = NumberAttribute(null=True)
+    commission_fen = NumberAttribute(null=True)
+    due = GSI3()
+
+
+class RefundItem(Item):
+    order_id = UnicodeAttribute()
+    out_refund_no = UnicodeAttribute()
+    amount_fen = NumberAttribute()
+    reason = UnicodeAttribute()
+    status = UnicodeAttribute()  # PROCESSING | SUCCESS | CLOSED | ABNORMAL
+    from_held_fen = NumberAttribute()
+    from_pending_fen = NumberAttribute()
+    worker_id = UnicodeAttribute(null=True)
+    refund_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute(null=True)
+
+
+class WithdrawalItem(Item):
+    id = UnicodeAttribute()
+    worker_id = UnicodeAttribute()
+    amount_fen = NumberAttribute()
+    status = UnicodeAttribute()  # requested | paid | rejected
+    requested_at = UnicodeAttribute()
+    decided_at = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    by_status = GSI1()
+    by_worker = GSI2()
+
+
+class WithdrawalOpenItem(Item):
+    withdrawal_id = UnicodeAttribute()
+
+
+def payment_key(order_id: str) -> tuple[str, str]:
+    # One trade per order: the order id is the out_trade_no (26 characters of [0-9a-z], within WeChat's 6–32).
+    return f"ORDER#{order_id}", f"PAYMENT#{order_id}"
+
+
+def refund_key(order_id: str, out_refund_no: str) -> tuple[str, str]:
+    return f"ORDER#{order_id}", f"REFUND#{out_refund_no}"
+
+
+def withdrawal_key(withdrawal_id: str) -> tuple[str, str]:
+    return f"WITHDRAWAL#{withdrawal_id}", "WITHDRAWAL"
+
+
+def open_withdrawal_key(worker_id: str) -> tuple[str, str]:
+    return f"EARNINGS#{worker_id}", "WITHDRAWAL_OPEN"
+
+
+def _get(model: type[Any], key: tuple[str, str]) -> Any:
+    try:
+        return model.get(*key, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def get_payment(order_id: str) -> PaymentItem | None:
+    return _get(PaymentItem, payment_key(order_id))
+
+
+def get_refund(order_id: str, out_refund_no: str) -> RefundItem | None:
+    return _get(RefundItem, refund_key(order_id, out_refund_no))
+
+
+def get_withdrawal(withdrawal_id: str) -> WithdrawalItem | None:
+    return _get(WithdrawalItem, withdrawal_key(withdrawal_id))
+
+
+# -- payments ---------------------------------------------------------------------------------------------------
+
+
+def save_prepay(item: PaymentItem, *, replacing: bool) -> bool:
+    """Store a new prepay. The first one needs no payment to exist; a renewal only replaces an unpaid prepay.
+    False if another request got there first (or the trade was paid meanwhile)."""
+    condition = PaymentItem.status == "prepaid" if replacing else PaymentItem.PK.does_not_exist()
+    try:
+        item.save(condition=condition)
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def apply_payment(payment: PaymentItem, tx: LedgerTransaction, *, transaction_id: str, paid_at: str) -> bool:
+    """Mark the trade paid and post its ledger transaction together; False if it was already applied."""
+    paid = Write(
+        "payment",
+        "update",
+        PaymentItem(*payment_key(payment.order_id)),
+        (
+            PaymentItem.status.set("paid"),
+            PaymentItem.transaction_id.set(transaction_id),
+            PaymentItem.paid_at.set(paid_at),
+            PaymentItem.paid_fen.set(int(payment.amount_fen)),
+            PaymentItem.GSI3PK.remove(),
+            PaymentItem.GSI3SK.remove(),
+        ),
+        PaymentItem.status.is_in("prepaid", "closed"),
+    )
+    try:
+        return ledger_store.post(tx, also=[paid])
+    except Refused:
+        return False  # the payment item says paid already: the same payment, applied before
+
+
+def mark_closed(order_id: str) -> None:
+    """The trade was closed at WeChat Pay: it can no longer be paid (no money moves)."""
+    PaymentItem(*payment_key(order_id)).update(
+        actions=[PaymentItem.status.set("closed"), PaymentItem.GSI3PK.remove(), PaymentItem.GSI3SK.remove()],
+        condition=PaymentItem.status == "prepaid",
+    )
+
+
+def payments_due(bucket: str, until: str) -> list[PaymentItem]:
+    """Unpaid prepays whose deadline falls in the hour ``bucket`` (``YYYY-MM-DDTHH``) and is at or before
+    ``until`` (ISO): what reconciliation queries WeChat Pay about."""
+    return list(PaymentItem.due.query(f"PAYPENDING#{bucket}", f"{until}~" >= PaymentItem.GSI3SK))
+
+
+# -- refunds ----------------------------------------------------------------------------------------------------
+
+
+def reserve_refund(refund: RefundItem, tx: LedgerTransaction) -> bool:
+    """Record a refund and set its money aside, with the order's refund counters, in one transaction.
+    False if this out_refund_no was already recorded. ``Refused(["payment"])`` if the payment is not paid,
+    settled, at its refund limit, or the pending earning does not cover the part taken from it."""
+    from_pending = int(refund.from_pending_fen)
+    condition = (
+        (PaymentItem.status == "paid")
+        & PaymentItem.settled_at.does_not_exist()
+        & (PaymentItem.refund_count.does_not_exist() | (PaymentItem.refund_count < MAX_REFUNDS_PER_ORDER))
+    )
+    if from_pending:
+        condition = condition & (PaymentItem.pending_fen >= from_pending)
+    actions = [PaymentItem.refunding_fen.add(int(refund.amount_fen)), PaymentItem.refund_count.add(1)]
+    if from_pending:
+        actions.append(PaymentItem.pending_fen.add(-from_pending))
+    return ledger_store.post(
+        tx,
+        also=[
+            Write("refund", "save", refund, condition=RefundItem.PK.does_not_exist()),
+            Write("payment", "update", PaymentItem(*payment_key(refund.order_id)), tuple(actions), condition),
+        ],
+    )
+
+
+def finish_refund(
+    refund: RefundItem, tx: LedgerTransaction, status: str, *, refund_id: str | None, at: str
+) -> bool:
+    """WeChat Pay's final word on a refund (SUCCESS or CLOSED): the refund's status, the order's counters and the
+    money, together. False if the refund was already final."""
+    amount, from_pending = int(refund.amount_fen), int(refund.from_pending_fen)
+    payment_actions = [PaymentItem.refunding_fen.add(-amount)]
+    if status == "SUCCESS":
+        payment_actions.append(PaymentItem.refunded_fen.add(amount))
+    elif from_pending:
+        payment_actions.append(PaymentItem.pending_fen.add(from_pending))
+    refund_actions = [RefundItem.status.set(status), RefundItem.updated_at.set(at)]
+    if refund_id:
+        refund_actions.append(RefundItem.refund_id.set(refund_id))
+    try:
+        return ledger_store.post(
+            tx,
+            also=[
+                Write(
+                    "refund",
+                    "update",
+                    RefundItem(*refund_key(refund.order_id, refund.out_refund_no)),
+                    tuple(refund_actions),
+                    RefundItem.status.is_in("PROCESSING", "ABNORMAL"),
+                ),
+                Write(
+                    "payment", "update", PaymentItem(*payment_key(refund.order_id)), tuple(payment_actions)
+                ),
+            ],
+        )
+    except Refused:
+        return False
+
+
+def mark_refund_abnormal(refund: RefundItem, *, refund_id: str | None, at: str) -> bool:
+    """REFUND.ABNORMAL: the money could not reach the customer's account; it stays set aside for an operator."""
+    actions = [RefundItem.status.set("ABNORMAL"), RefundItem.updated_at.set(at)]
+    if refund_id:
+        actions.append(RefundItem.refund_id.set(refund_id))
+    try:
+        RefundItem(*refund_key(refund.order_id, refund.out_refund_no)).update(
+            actions=actions, condition=RefundItem.status == "PROCESSING"
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+# -- earnings ---------------------------------------------------------------------------------------------------
+
+
+def accrue(
+    order_id: str, worker_id: str, pending_fen: int, commission_percent: int, tx: LedgerTransaction
+) -> bool:
+    """Move the worker's expected share to pending and remember it on the payment; once per order."""
+    update = Write(
+        "payment",
+        "update",
+        PaymentItem(*payment_key(order_id)),
+        (
+            PaymentItem.pending_fen.set(pending_fen),
+            PaymentItem.pending_worker_id.set(worker_id),
+            PaymentItem.commission_percent.set(commission_percent),
+        ),
+        (PaymentItem.status == "paid")
+        & PaymentItem.pending_worker_id.does_not_exist()
+        & PaymentItem.settled_at.does_not_exist(),
+    )
+    try:
+        return ledger_store.post(tx, also=[update])
+    except Refused:
+        return False
+
+
+def settle(
+    order_id: str,
+    worker_id: str,
+    *,
+    worker_fen: int,
+    commission_fen: int,
+    commission_percent: int,
+    at: str,
+    tx: LedgerTransaction | None,
+) -> bool:
+    """Record the settlement on the payment and post its transaction together; once per order, and never while
+    a refund is in flight. ``tx`` is None when nothing remains to divide (refunded in full)."""
+    actions = (
+        PaymentItem.settled_at.set(at),
+        PaymentItem.settled_worker_id.set(worker_id),
+        PaymentItem.worker_fen.set(worker_fen),
+        PaymentItem.commission_fen.set(commission_fen),
+        PaymentItem.commission_percent.set(commission_percent),
+        PaymentItem.pending_fen.set(0),
+    )
+    condition = (
+        (PaymentItem.status == "paid")
+        & PaymentItem.settled_at.does_not_exist()
+        & (PaymentItem.refunding_fen.does_not_exist() | (PaymentItem.refunding_fen == 0))
+    )
+    if tx is None:
+        try:
+            PaymentItem(*payment_key(order_id)).update(actions=list(actions), condition=condition)
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+    try:
+        return ledger_store.post(
+            tx, also=[Write("payment", "update", PaymentItem(*payment_key(order_id)), actions, condition)]
+        )
+    except Refused:
+        return False
+
+
+# -- withdrawals ------------------------------------------------------------------------------------------------
+
+
+def create_withdrawal(item: WithdrawalItem, tx: LedgerTransaction) -> bool:
+    """The withdrawal, its open-guard and the money set aside, together. False if this withdrawal id exists.
+    ``Refused(["open"])`` if the worker already has an open withdrawal."""
+    guard = WithdrawalOpenItem(*open_withdrawal_key(str(item.worker_id)), withdrawal_id=item.id)
+    return ledger_store.post(
+        tx,
+        also=[
+            Write("withdrawal", "save", item, condition=WithdrawalItem.PK.does_not_exist()),
+            Write("open", "save", guard, condition=WithdrawalOpenItem.PK.does_not_exist()),
+        ],
+    )
+
+
+def decide_withdrawal(
+    item: WithdrawalItem, status: str, *, by: str, note: str | None, at: str, tx: LedgerTransaction
+) -> bool:
+    """requested → paid | rejected with its money movement, closing the open-guard. False if already decided."""
+    actions = [
+        WithdrawalItem.status.set(status),
+        WithdrawalItem.decided_at.set(at),
+        WithdrawalItem.decided_by.set(by),
+        WithdrawalItem.GSI1PK.set(f"WITHDRAWALS#{status}"),
+    ]
+    if note:
+        actions.append(WithdrawalItem.note.set(note))
+    try:
+        return ledger_store.post(
+            tx,
+            also=[
+                Write(
+                    "withdrawal",
+                    "update",
+                    WithdrawalItem(*withdrawal_key(item.id)),
+                    tuple(actions),
+                    WithdrawalItem.status == "requested",
+                ),
+                Write(
+                    "open",
+                    "delete",
+                    WithdrawalOpenItem(*open_withdrawal_key(item.worker_id)),
+                    condition=WithdrawalOpenItem.withdrawal_id == item.id,
+                ),
+            ],
+        )
+    except Refused:
+        return False
+
+
+def withdrawals_by_status(
+    status: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[WithdrawalItem], dict[str, Any] | None]:
+    result = WithdrawalItem.by_status.query(
+        f"WITHDRAWALS#{status}", scan_index_forward=False, limit=limit, last_evaluated_key=start
+    )
+    items = list(result)
+    return items, result.last_evaluated_key
+
+
+def withdrawals_of(
+    worker_id: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[WithdrawalItem], dict[str, Any] | None]:
+    result = WithdrawalItem.by_worker.query(
+        f"WORKERWD#{worker_id}", scan_index_forward=False, limit=limit, last_evaluated_key=start
+    )
+    items = list(result)
+    return items, result.last_evaluated_key

@@ -1,0 +1,40 @@
+"""Local stack extension for payments: the WeChat Pay stand-in (a key set generated per run, never stored),
+refund notifications sent back a second after each refund, and ``POST /v1/dev/payments/{order_id}/succeed``."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from common.errors import NotFound
+
+from infra.local.dev_routes import local_route
+
+_standin: Any = None
+
+
+def start(stack: Any) -> None:
+    global _standin
+    from common.clock import clock
+
+    from infra.standins.wechatpay import WeChatPayStandIn
+    from infra.standins.wechatpay_keys import WeChatPayKeys
+
+    keys = WeChatPayKeys.generate(
+        mchid="1900000109", appid=os.environ.get("WECHAT_APPID") or "wx-local-appid"
+    )
+    _standin = WeChatPayStandIn(keys, clock=clock.now, refund_notify_after=1.0)
+    stack.on_stop(_standin.close)
+    os.environ.update(keys.settings_env(_standin.url))
+
+
+@local_route(
+    "/v1/dev/payments/{order_id}/succeed",
+    "POST",
+    summary="The WeChat Pay stand-in pays the order and sends its real, signed and encrypted notification",
+)
+def pay_order(call: Any, order_id: str) -> dict[str, Any]:
+    if _standin is None or order_id not in _standin.trades:
+        raise NotFound("no prepay for that order: call POST /v1/orders/{id}/pay first", code="NO_PREPAY")
+    status = _standin.notify_payment(order_id)
+    return {"order_id": order_id, "notify_status": status}
