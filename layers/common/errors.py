@@ -103,3 +103,30 @@ class WeChatPayError(UpstreamError):
     def retryable(self) -> bool:
         """Worth retrying with the same request (same out_trade_no / out_refund_no): network, 5xx, rate limit."""
         return self.provider_status == 0 or self.provider_status >= 500 or self.provider_status == 429
+
+
+class OrderCancelled(Conflict):
+    """The order was cancelled; in the order workflow, the error its Catch routes to compensation."""
+
+    code, default_message = "ORDER_CANCELLED", "the order was cancelled"
+
+
+class NoWorkerAvailable(Conflict):
+    code, default_message = "NO_WORKER_AVAILABLE", "no worker is free for that time"
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same Idempotency-Key was sent with a different request."""
+
+    status, code, default_message = (
+        422,
+        "IDEMPOTENCY_KEY_REUSED",
+        "this Idempotency-Key was used for another request",
+    )
+
+
+class IdempotencyInProgress(Conflict):
+    code, default_message = (
+        "IDEMPOTENCY_IN_PROGRESS",
+        "a request with this Idempotency-Key is still in progress",
+    )

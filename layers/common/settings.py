@@ -120,6 +120,29 @@ class Settings(BaseSettings):
     withdrawal_min_fen: int = Field(10000, ge=1)
     ledger_shards: int = Field(8, ge=1, le=64)  # only ever raise it: readers sum shards 0..n-1
 
+    # Booking (DESIGN.md "Order lifecycle"): time rules of a booking.
+    booking_min_notice_minutes: int = 120  # a booking starts at least this long after it is made
+    booking_horizon_days: int = 30  # and at most this far ahead
+    booking_max_minutes: int = 1440  # one order holds at most a day (its slot locks fit one transaction)
+    start_early_minutes: int = 60  # a worker may start from this long before the scheduled start
+    cancel_fee_window_minutes: int = 120  # a customer's cancellation this close to the start pays a fee
+    cancel_fee_percent: int = 20  # of the amount paid, to the worker
+    dispatch_candidates: int = 5  # matches tried, best first, when the customer lets us choose
+    idempotency_ttl_seconds: int = 86400  # how long an Idempotency-Key's first response is replayed
+    idempotency_in_progress_seconds: int = 30  # a request that died mid-way frees its key after this
+
+    # The order-lifecycle workflow: every duration goes into the execution input, so the local stack and tests
+    # can run it fast (DESIGN.md "The local stack and the tests").
+    payment_timeout_seconds: int = 900  # 15 min to pay
+    acceptance_timeout_seconds: int = 1800  # 30 min for the worker to accept
+    start_grace_seconds: int = 1800  # a worker not started by start + grace is a no-show
+    completion_grace_seconds: int = 14400  # an order not completed by end + grace is completed by the system
+    workflow_wait_cap_seconds: int = 0  # caps the start/completion waits (0: none); the local stack sets it
+    dispute_window_seconds: int = 259200  # 72 h between completion and settlement
+    # While a complaint is open, settlement is looked at again after this.
+    dispute_recheck_seconds: int = 86400
+    max_dispatch_tries: int = 3  # workers offered an order (the first included) before it is cancelled
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
