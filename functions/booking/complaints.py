@@ -104,6 +104,7 @@ def resolve(
         complaint_id=complaint_id,
         refund_fen=refund_fen,
         penalize_worker=req.penalize_worker,
+        resolution=req.resolution,
         worker_id=complaint.worker_id,
     )
     return to_complaint(store.get_complaint(complaint_id) or complaint)
