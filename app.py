@@ -3,6 +3,10 @@
 from chalice import Chalice
 from common.openapi import docs
 
+from functions.booking.admin_api import bp as booking_admin
+from functions.booking.api import bp as booking
+from functions.booking.checkout import bp as booking_checkout
+from functions.booking.tasks import bp as booking_tasks
 from functions.catalog.api import bp as catalog
 from functions.identity.api import bp as identity
 from functions.matching.api import bp as matching
@@ -20,6 +24,10 @@ for blueprint in (
     catalog,
     workers,
     matching,
+    booking,
+    booking_admin,
+    booking_checkout,
+    booking_tasks,
     notifications,
     notification_tasks,
     payments,

@@ -51,3 +51,8 @@ EVENT_QUEUES += (
         ),
     ),
 )
+
+
+# booking: the order workflow's technical failures (after retries), for operators to see (no consumer: the queue is
+# the dead-letter list; its depth alarms). Detail: {"order_id", "execution", "error": {"Error", "Cause"}}.
+EVENT_QUEUES += (EventQueue("order-lifecycle-failures", ("OrderWorkflowFailed",)),)

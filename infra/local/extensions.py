@@ -22,6 +22,7 @@ from typing import Any
 EXTENSIONS: tuple[str, ...] = (
     "infra.local.notifications_dev",
     "infra.local.payments_dev",
+    "infra.local.booking_dev",
 )
 
 

@@ -73,6 +73,12 @@ class UpstreamError(DomainError):
     status, code, default_message = 502, "UPSTREAM_ERROR", "an external service failed"
 
 
+class WorkerUnavailable(RuleViolation):
+    """The chosen worker cannot take this booking (not verified, resting, no such skill, day off, ...)."""
+
+    code, default_message = "WORKER_UNAVAILABLE", "the worker cannot take this booking"
+
+
 class InvalidNotification(DomainError):
     """A WeChat Pay notification that failed verification (signature, serial, timestamp window, decryption,
     or WeChat's sign-test probe): nothing in it is believed and nothing changes."""
@@ -99,7 +105,28 @@ class WeChatPayError(UpstreamError):
         return self.provider_status == 0 or self.provider_status >= 500 or self.provider_status == 429
 
 
-class WorkerUnavailable(RuleViolation):
-    """The chosen worker cannot take this booking (not verified, resting, no such skill, day off, ...)."""
+class OrderCancelled(Conflict):
+    """The order was cancelled; in the order workflow, the error its Catch routes to compensation."""
 
-    code, default_message = "WORKER_UNAVAILABLE", "the worker cannot take this booking"
+    code, default_message = "ORDER_CANCELLED", "the order was cancelled"
+
+
+class NoWorkerAvailable(Conflict):
+    code, default_message = "NO_WORKER_AVAILABLE", "no worker is free for that time"
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same Idempotency-Key was sent with a different request."""
+
+    status, code, default_message = (
+        422,
+        "IDEMPOTENCY_KEY_REUSED",
+        "this Idempotency-Key was used for another request",
+    )
+
+
+class IdempotencyInProgress(Conflict):
+    code, default_message = (
+        "IDEMPOTENCY_IN_PROGRESS",
+        "a request with this Idempotency-Key is still in progress",
+    )

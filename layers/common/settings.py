@@ -39,6 +39,44 @@ class Settings(BaseSettings):
     page_default: int = 20
     page_max: int = 100
 
+    # Workers (家政人员): availability, slot locks, onboarding.
+    travel_buffer_minutes: int = Field(30, ge=0, le=240)  # kept free after each booking of the same worker
+    worker_max_active_orders: int = Field(10, ge=1)  # concurrent-order limit (accepted, not finished)
+    worker_default_hours: tuple[str, str] = ("08:00", "18:00")  # weekly template of a new profile, every day
+    worker_min_age: int = 18
+    slot_lock_ttl_days: int = 3  # a lock item lives this long after its booking ends (DynamoDB TTL)
+    max_slots_per_booking: int = Field(
+        90, ge=1, le=95
+    )  # 30-minute locks one booking may hold (one transaction)
+    media_upload_expiry_seconds: int = Field(900, ge=60, le=3600)  # presigned S3 PUT
+    media_base_url: str = ""  # where uploaded media is read (a CDN); empty: the bucket's own URL
+    credit_start_score: int = 600
+    # (minimum score, level) from the top; a score gets the first level whose minimum it reaches.
+    credit_levels: list[tuple[int, str]] = [
+        (850, "outstanding"),
+        (700, "excellent"),
+        (600, "good"),
+        (400, "fair"),
+        (0, "poor"),
+    ]
+
+    # Matching (DESIGN.md "Matching"): weights of the score's parts, radii, read budget.
+    matching_weights: dict[str, float] = {
+        "skill": 0.25,
+        "distance": 0.3,
+        "rating": 0.2,
+        "credit": 0.15,
+        "experience": 0.1,
+    }
+    matching_skill_fit: dict[str, float] = {"service": 1.0, "category": 0.8, "sibling": 0.6, "parent": 0.6}
+    matching_default_radius_km: float = Field(5.0, gt=0)  # a worker's service radius unless they set one
+    matching_max_radius_km: float = Field(
+        10.0, gt=0
+    )  # the largest radius a worker may set; the search circle
+    matching_experience_cap_years: int = Field(10, ge=1)  # this many years or more scores full marks
+    matching_rating_prior: tuple[float, int] = (4.0, 5)  # (mean, weight): few reviews pull towards the mean
+    matching_max_queries: int = Field(6, ge=1)  # index range queries per match
+    matching_max_batch_gets: int = Field(6, ge=1)  # slot-lock checks per match (one BatchGetItem each)
     # Notifications (INTEGRATIONS.md "Subscription messages", "SMS"). Template ids come from the mini-program's
     # console (订阅消息 → 我的模板), keyed by our template kinds; each template's keyword layout is documented in
     # functions/notifications/rules.py. The SMS provider is Tencent Cloud SMS (API 3.0, TC3-HMAC-SHA256).
@@ -81,44 +119,29 @@ class Settings(BaseSettings):
     platform_commission_percent: int = Field(20, ge=0, le=100)
     withdrawal_min_fen: int = Field(10000, ge=1)
     ledger_shards: int = Field(8, ge=1, le=64)  # only ever raise it: readers sum shards 0..n-1
-    # Workers (家政人员): availability, slot locks, onboarding.
-    travel_buffer_minutes: int = Field(30, ge=0, le=240)  # kept free after each booking of the same worker
-    worker_max_active_orders: int = Field(10, ge=1)  # concurrent-order limit (accepted, not finished)
-    worker_default_hours: tuple[str, str] = ("08:00", "18:00")  # weekly template of a new profile, every day
-    worker_min_age: int = 18
-    slot_lock_ttl_days: int = 3  # a lock item lives this long after its booking ends (DynamoDB TTL)
-    max_slots_per_booking: int = Field(
-        90, ge=1, le=95
-    )  # 30-minute locks one booking may hold (one transaction)
-    media_upload_expiry_seconds: int = Field(900, ge=60, le=3600)  # presigned S3 PUT
-    media_base_url: str = ""  # where uploaded media is read (a CDN); empty: the bucket's own URL
-    credit_start_score: int = 600
-    # (minimum score, level) from the top; a score gets the first level whose minimum it reaches.
-    credit_levels: list[tuple[int, str]] = [
-        (850, "outstanding"),
-        (700, "excellent"),
-        (600, "good"),
-        (400, "fair"),
-        (0, "poor"),
-    ]
 
-    # Matching (DESIGN.md "Matching"): weights of the score's parts, radii, read budget.
-    matching_weights: dict[str, float] = {
-        "skill": 0.25,
-        "distance": 0.3,
-        "rating": 0.2,
-        "credit": 0.15,
-        "experience": 0.1,
-    }
-    matching_skill_fit: dict[str, float] = {"service": 1.0, "category": 0.8, "sibling": 0.6, "parent": 0.6}
-    matching_default_radius_km: float = Field(5.0, gt=0)  # a worker's service radius unless they set one
-    matching_max_radius_km: float = Field(
-        10.0, gt=0
-    )  # the largest radius a worker may set; the search circle
-    matching_experience_cap_years: int = Field(10, ge=1)  # this many years or more scores full marks
-    matching_rating_prior: tuple[float, int] = (4.0, 5)  # (mean, weight): few reviews pull towards the mean
-    matching_max_queries: int = Field(6, ge=1)  # index range queries per match
-    matching_max_batch_gets: int = Field(6, ge=1)  # slot-lock checks per match (one BatchGetItem each)
+    # Booking (DESIGN.md "Order lifecycle"): time rules of a booking.
+    booking_min_notice_minutes: int = 120  # a booking starts at least this long after it is made
+    booking_horizon_days: int = 30  # and at most this far ahead
+    booking_max_minutes: int = 1440  # one order holds at most a day (its slot locks fit one transaction)
+    start_early_minutes: int = 60  # a worker may start from this long before the scheduled start
+    cancel_fee_window_minutes: int = 120  # a customer's cancellation this close to the start pays a fee
+    cancel_fee_percent: int = 20  # of the amount paid, to the worker
+    dispatch_candidates: int = 5  # matches tried, best first, when the customer lets us choose
+    idempotency_ttl_seconds: int = 86400  # how long an Idempotency-Key's first response is replayed
+    idempotency_in_progress_seconds: int = 30  # a request that died mid-way frees its key after this
+
+    # The order-lifecycle workflow: every duration goes into the execution input, so the local stack and tests
+    # can run it fast (DESIGN.md "The local stack and the tests").
+    payment_timeout_seconds: int = 900  # 15 min to pay
+    acceptance_timeout_seconds: int = 1800  # 30 min for the worker to accept
+    start_grace_seconds: int = 1800  # a worker not started by start + grace is a no-show
+    completion_grace_seconds: int = 14400  # an order not completed by end + grace is completed by the system
+    workflow_wait_cap_seconds: int = 0  # caps the start/completion waits (0: none); the local stack sets it
+    dispute_window_seconds: int = 259200  # 72 h between completion and settlement
+    # While a complaint is open, settlement is looked at again after this.
+    dispute_recheck_seconds: int = 86400
+    max_dispatch_tries: int = 3  # workers offered an order (the first included) before it is cancelled
 
 
 @lru_cache(maxsize=1)

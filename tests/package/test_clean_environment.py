@@ -43,6 +43,16 @@ def resolve(value: Any, template: dict[str, Any]) -> str:
     """A function's environment value with the template's names filled in (as CloudFormation would)."""
     if isinstance(value, str):
         return value
+    if "Fn::Sub" in value:  # an ARN in this stack's partition, region and account (the state machine's)
+        pseudo = {
+            "${AWS::Partition}": "aws",
+            "${AWS::Region}": "us-east-1",
+            "${AWS::AccountId}": "123456789012",
+        }
+        text = value["Fn::Sub"]
+        for name, actual in pseudo.items():
+            text = text.replace(name, actual)
+        return text
     target = template["Resources"][value["Ref"]]["Properties"]
     return target.get("TableName") or target.get("Name") or f"media-{value['Ref'].lower()}"
 

@@ -1,0 +1,193 @@
+"""Booking's language: quotes, orders (订单) and their timeline, complaints (投诉)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from common.money import Fen
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from functions.booking.rules import Actor, Status
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=500)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuoteRequest(Strict):
+    service_id: Id
+    start: AwareDatetime
+    units: Annotated[int, Field(ge=1, le=1000)]
+    coupon_id: Id | None = None
+    points: Annotated[int, Field(ge=0)] | None = None
+
+
+class Quote(BaseModel):
+    """The price of a booking: unit price × units, then the discount lines (member, coupon, points)."""
+
+    subtotal_fen: Fen
+    member_discount_fen: Fen = 0
+    coupon_discount_fen: Fen = 0
+    points_discount_fen: Fen = 0
+    total_fen: Fen
+
+
+class OrderRequest(QuoteRequest):
+    address_id: Id
+    worker_id: Id | None = None
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+
+
+class ServiceRef(BaseModel):
+    id: str
+    name: str
+    category_id: str
+    unit: str
+    unit_price_fen: Fen
+    duration_minutes: int
+
+
+class WorkerRef(BaseModel):
+    id: str
+    name: str | None = None
+
+
+class AddressRef(BaseModel):
+    id: str
+    contact_name: str
+    phone: str
+    region: str
+    detail: str
+    lat: float
+    lng: float
+
+
+class TimelineEvent(BaseModel):
+    at: str
+    status: Status
+    actor: Actor
+    note: str = ""
+
+
+class Order(BaseModel):
+    """An order as its customer, its worker and operators see it (never its workflow's task token)."""
+
+    id: str
+    status: Status
+    customer_id: str
+    service: ServiceRef
+    worker: WorkerRef | None
+    units: int
+    start: str
+    end: str
+    address: AddressRef
+    price: Quote
+    note: str | None = None
+    created_at: str
+    pay_deadline: str
+    paid_fen: Fen = 0
+    refund_fen: Fen = 0
+    cancel_reason: str | None = None
+    timeline: list[TimelineEvent]
+
+
+class OrderPaymentView(BaseModel):
+    """What payments needs to take a payment for an order (INTERFACES.md)."""
+
+    id: str
+    status: Status
+    total_fen: Fen
+    description: str
+    customer_id: str
+    pay_deadline: str
+
+
+class OrderSettlementView(BaseModel):
+    """What payments needs to settle an order: who earns what (DESIGN.md "Settlement")."""
+
+    id: str
+    status: Status
+    customer_id: str
+    worker_id: str | None
+    paid_fen: Fen
+    refund_fen: Fen  # refunded at cancellation
+    fee_fen: Fen  # cancellation fee, the worker's
+    complaint_refund_fen: Fen  # refunded when complaints were resolved
+    commission_percent: int
+
+
+class CancelRequest(Strict):
+    reason: Text
+
+
+class AdminCancelRequest(Strict):
+    reason: Text
+    refund_fen: Fen | None = None
+
+
+class ReassignRequest(Strict):
+    worker_id: Id
+
+
+class WorkerOrdersQuery(BaseModel):
+    status: Status | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = None
+
+
+class AdminOrdersQuery(BaseModel):
+    """The operators' board. Served by indexes: a date (default today) with or without a status; a worker with
+    or without a status or date; a customer with or without a status."""
+
+    status: Status | None = None
+    date: dt.date | None = None
+    worker_id: Id | None = None
+    customer_id: Id | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = None
+
+
+class OrdersQuery(BaseModel):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = None
+
+
+ComplaintStatus = Literal["open", "resolved"]
+
+
+class ComplaintRequest(Strict):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    media: list[Url] = Field(default=[], max_length=9)
+
+
+class ResolveRequest(Strict):
+    resolution: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    refund_fen: Fen | None = None
+    penalize_worker: bool = False
+
+
+class Complaint(BaseModel):
+    id: str
+    order_id: str
+    customer_id: str
+    worker_id: str | None
+    status: ComplaintStatus
+    text: str
+    media: list[str]
+    created_at: str
+    resolution: str | None = None
+    refund_fen: Fen = 0
+    penalize_worker: bool = False
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+
+
+class ComplaintsQuery(BaseModel):
+    status: ComplaintStatus = "open"
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = None

@@ -1,0 +1,51 @@
+"""Booking's rules as configured: settings turned into the pure rules' parameters, and small shared readings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from common.settings import get_settings
+
+from functions.booking import pricing, rules
+from functions.booking.models import Quote
+from functions.booking.store import OrderItem
+
+
+def time_rules() -> rules.TimeRules:
+    s = get_settings()
+    return rules.TimeRules(
+        min_notice=timedelta(minutes=s.booking_min_notice_minutes),
+        horizon=timedelta(days=s.booking_horizon_days),
+        max_length=timedelta(minutes=s.booking_max_minutes),
+        start_early=timedelta(minutes=s.start_early_minutes),
+    )
+
+
+def cancel_policy() -> rules.CancelPolicy:
+    s = get_settings()
+    return rules.CancelPolicy(
+        fee_window=timedelta(minutes=s.cancel_fee_window_minutes), fee_percent=s.cancel_fee_percent
+    )
+
+
+def match_id(match: Any) -> str:
+    """The worker id of a matching result (``{"worker": WorkerSummary, ...}``)."""
+    worker = match["worker"] if isinstance(match, dict) else match.worker
+    return worker["id"] if isinstance(worker, dict) else worker.id
+
+
+def match_name(match: Any) -> str | None:
+    """The worker's display name in a matching result."""
+    worker = match["worker"] if isinstance(match, dict) else match.worker
+    return worker.get("name") if isinstance(worker, dict) else getattr(worker, "name", None)
+
+
+def priced_order(item: OrderItem) -> pricing.PricedOrder:
+    return pricing.PricedOrder(
+        order_id=item.id,
+        customer_id=item.customer_id,
+        coupon_id=item.coupon_id,
+        points=int(item.points) if item.points is not None else None,
+        price=Quote.model_validate(item.price),
+    )

@@ -1,0 +1,128 @@
+"""The quote pipeline: unit price × units, then an ordered list of discount steps (member, coupon, points).
+
+Marketing plugs its steps in with ``register_discount_step`` (exported from ``functions.booking``) without
+touching booking: a step computes its line of the quote, adds its own conditional writes to the order's
+transaction (a coupon used once, points spent without going negative), and gives them back when the order is
+cancelled. Until marketing lands, every step is a ``NoDiscount`` that returns 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from pynamodb.transactions import TransactWrite
+
+from functions.booking.models import Quote
+
+Line = Literal["member_discount_fen", "coupon_discount_fen", "points_discount_fen"]
+
+
+@dataclass(frozen=True)
+class PricingContext:
+    """What a discount may depend on."""
+
+    customer_id: str
+    service_id: str
+    category_id: str
+    unit_price_fen: int
+    units: int
+    start: datetime
+    coupon_id: str | None
+    points: int | None
+    now: datetime
+
+
+@dataclass(frozen=True)
+class PricedOrder:
+    """An order as a discount step sees it when the order is written or given back."""
+
+    order_id: str
+    customer_id: str
+    coupon_id: str | None
+    points: int | None
+    price: Quote
+
+
+class DiscountStep(Protocol):
+    line: Line
+
+    def discount(self, ctx: PricingContext, payable_fen: int) -> int:
+        """This step's discount, given what is still payable after the steps before it."""
+        ...
+
+    def reserve(self, tx: TransactWrite, ctx: PricingContext, order: PricedOrder) -> None:
+        """Add this step's conditional writes to the order's transaction (e.g. mark the coupon used)."""
+        ...
+
+    def release(self, order: PricedOrder) -> None:
+        """Give back what ``reserve`` took, when the order is cancelled. Idempotent."""
+        ...
+
+
+@dataclass(frozen=True)
+class NoDiscount:
+    """A line that is always 0 (today's member, coupon and points lines)."""
+
+    line: Line
+
+    def discount(self, ctx: PricingContext, payable_fen: int) -> int:
+        return 0
+
+    def reserve(self, tx: TransactWrite, ctx: PricingContext, order: PricedOrder) -> None:
+        return None
+
+    def release(self, order: PricedOrder) -> None:
+        return None
+
+
+_DEFAULT: tuple[DiscountStep, ...] = (
+    NoDiscount("member_discount_fen"),
+    NoDiscount("coupon_discount_fen"),
+    NoDiscount("points_discount_fen"),
+)
+_pipeline: list[DiscountStep] = list(_DEFAULT)
+
+
+def register_discount_step(step: DiscountStep) -> None:
+    """Put ``step`` in the pipeline, replacing the step that computes the same line (member, coupon, points
+    run in that order: a coupon applies to the member price, points to what is left)."""
+    for i, existing in enumerate(_pipeline):
+        if existing.line == step.line:
+            _pipeline[i] = step
+            return
+    _pipeline.append(step)
+
+
+def reset_pipeline() -> None:
+    """Back to the zero steps (tests)."""
+    _pipeline[:] = list(_DEFAULT)
+
+
+def steps() -> tuple[DiscountStep, ...]:
+    return tuple(_pipeline)
+
+
+def quote(ctx: PricingContext) -> Quote:
+    """The quote: subtotal, each discount line (never more than what is still payable), the total."""
+    subtotal = ctx.unit_price_fen * ctx.units
+    lines: dict[str, int] = {}
+    payable = subtotal
+    for step in _pipeline:
+        amount = max(0, min(int(step.discount(ctx, payable)), payable))
+        lines[step.line] = lines.get(step.line, 0) + amount
+        payable -= amount
+    return Quote(subtotal_fen=subtotal, total_fen=payable, **lines)
+
+
+def reserve_discounts(tx: TransactWrite, ctx: PricingContext, order: PricedOrder) -> None:
+    """Every step's writes, in the order's transaction."""
+    for step in _pipeline:
+        step.reserve(tx, ctx, order)
+
+
+def release_discounts(order: PricedOrder) -> None:
+    """Every step gives back what it took (compensation of a cancelled order)."""
+    for step in _pipeline:
+        step.release(order)

@@ -1,0 +1,191 @@
+"""Booking use cases of customers and of payments: quote, book, read, pay, cancel.
+
+Each takes ``now`` and ids as arguments; the rules are in ``rules``, the items in ``store``, the slot hold in
+``assign``, the workflow in ``workflow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from common.clock import business_tz, iso
+from common.errors import NotFound, NoWorkerAvailable, RuleViolation, SlotTaken
+from common.log import logger
+from common.pagination import Page, decode_cursor, encode_cursor
+from common.settings import get_settings
+from pynamodb.transactions import TransactWrite
+
+from functions import catalog, identity, matching, workers
+from functions.booking import moves, pricing, rules, store, workflow
+from functions.booking.assign import hold, worker_name
+from functions.booking.models import (
+    Order,
+    OrderPaymentView,
+    OrderRequest,
+    OrderSettlementView,
+    Quote,
+    QuoteRequest,
+)
+from functions.booking.order_events import publish_order
+from functions.booking.policy import match_id, match_name, priced_order, time_rules
+from functions.booking.views import orders_page, owned_by_customer, to_order
+
+
+def _priced(
+    customer_id: str, req: QuoteRequest, *, now: datetime
+) -> tuple[Any, pricing.PricingContext, Quote]:
+    """The service, the pricing context and the quote of a request (time rules checked)."""
+    service = catalog.get_service(req.service_id)
+    if req.units < service.pricing.min_units:
+        raise RuleViolation(f"book at least {service.pricing.min_units} units", code="TOO_FEW_UNITS")
+    start = req.start.astimezone(business_tz())
+    end = rules.booking_end(start, req.units, service.duration_minutes)
+    rules.check_booking_time(start, end, now=now, tz=business_tz(), rules=time_rules())
+    ctx = pricing.PricingContext(
+        customer_id=customer_id,
+        service_id=service.id,
+        category_id=service.category_id,
+        unit_price_fen=service.pricing.unit_price_fen,
+        units=req.units,
+        start=start,
+        coupon_id=req.coupon_id,
+        points=req.points,
+        now=now,
+    )
+    return service, ctx, pricing.quote(ctx)
+
+
+def quote(customer_id: str, req: QuoteRequest, *, now: datetime) -> Quote:
+    """The price of a booking, with the discount lines the pipeline gives this customer."""
+    return _priced(customer_id, req, now=now)[2]
+
+
+def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: Callable[[], str]) -> Order:
+    """Book: check the time rules, price it, hold the worker's slots with the order in one transaction, start the
+    order's workflow. Without ``worker_id`` the best free match is taken (the next one if it was just taken)."""
+    s = get_settings()
+    service, ctx, price = _priced(customer_id, req, now=now)
+    address = identity.get_address(customer_id, req.address_id)
+    start, end = ctx.start, rules.booking_end(ctx.start, req.units, service.duration_minutes)
+    if req.worker_id:
+        workers.check_bookable(
+            req.worker_id,
+            [service.category_id],
+            service.id,
+            start,
+            end,
+            now=now,
+            lat=address.lat,
+            lng=address.lng,
+        )
+        candidates = [(req.worker_id, worker_name(req.worker_id))]
+    else:
+        matches = matching.rank_workers(
+            service.id, start, end, address.lat, address.lng, now=now, limit=s.dispatch_candidates
+        )
+        candidates = [(match_id(m), match_name(m)) for m in matches]
+        if not candidates:
+            raise NoWorkerAvailable()
+    order_id = new_id()
+    snapshot = {
+        "id": service.id,
+        "name": service.name,
+        "category_id": service.category_id,
+        "unit": service.pricing.unit,
+        "unit_price_fen": service.pricing.unit_price_fen,
+        "duration_minutes": service.duration_minutes,
+    }
+    for worker_id, name in candidates:
+        item = store.new_order(
+            id=order_id,
+            status=rules.PENDING_PAYMENT,
+            customer_id=customer_id,
+            worker_id=worker_id,
+            worker_name=name,
+            service=snapshot,
+            address=address.model_dump(mode="json"),
+            price=price.model_dump(mode="json"),
+            units=req.units,
+            start=iso(start),
+            end=iso(end),
+            note=req.note or None,
+            coupon_id=req.coupon_id,
+            points=req.points,
+            created_at=iso(now),
+            pay_deadline=iso(now + timedelta(seconds=s.payment_timeout_seconds)),
+            commission_percent=s.platform_commission_percent,
+            tried_workers=[worker_id],
+            dispatches=1,
+            timeline=[store.entry(iso(now), rules.PENDING_PAYMENT, "customer", "order placed")],
+        )
+
+        def write(tx: TransactWrite, item: store.OrderItem = item) -> None:
+            tx.save(item, condition=store.OrderItem.PK.does_not_exist())
+
+        def discounts(tx: TransactWrite, item: store.OrderItem = item) -> None:
+            pricing.reserve_discounts(tx, ctx, priced_order(item))
+
+        try:
+            hold(write, worker_id, start, end, order_id, extra=discounts)
+            break
+        except SlotTaken:
+            if worker_id == candidates[-1][0]:
+                raise
+    _start_workflow(item, now=now)
+    publish_order("OrderCreated", item, actor="customer", note="order placed", now=now)
+    return to_order(item)
+
+
+def _start_workflow(item: store.OrderItem, *, now: datetime) -> None:
+    try:
+        workflow.start(item.id)
+    except Exception:
+        # Without its workflow the order would hold the slot forever: give the slot back and say so.
+        logger.exception("could not start the order workflow", extra={"order_id": item.id})
+        moves.abandon(item, now=now)
+        raise
+
+
+def get_order(customer_id: str, order_id: str) -> Order:
+    """The customer's own order (one GetItem: the timeline is on the item)."""
+    return to_order(owned_by_customer(store.get(order_id), customer_id))
+
+
+def list_orders(customer_id: str, *, limit: int, cursor: str | None) -> Page[Order]:
+    """The customer's orders, newest first (one Query)."""
+    start = decode_cursor(cursor, expect={"GSI1PK": store.customer_partition(customer_id)})
+    page = store.by_customer(customer_id, limit, start)
+    return orders_page(page.items, encode_cursor(page.last_key))
+
+
+def get_order_for_payment(order_id: str, customer_id: str) -> OrderPaymentView:
+    """What payments needs to take the payment (INTERFACES.md); NotFound for another customer's order."""
+    item = owned_by_customer(store.get(order_id, consistent=True), customer_id)
+    return OrderPaymentView(
+        id=item.id,
+        status=item.status,  # type: ignore[arg-type]
+        total_fen=int(item.price["total_fen"]),
+        description=f"{item.service['name']} {item.start[:16].replace('T', ' ')}",
+        customer_id=item.customer_id,
+        pay_deadline=item.pay_deadline,
+    )
+
+
+def get_order_for_settlement(order_id: str) -> OrderSettlementView:
+    """What payments needs to settle an order or a cancellation fee."""
+    item = store.get(order_id, consistent=True)
+    if item is None:
+        raise NotFound("no such order")
+    return OrderSettlementView(
+        id=item.id,
+        status=item.status,  # type: ignore[arg-type]
+        customer_id=item.customer_id,
+        worker_id=item.worker_id,
+        paid_fen=int(item.paid_fen or 0),
+        refund_fen=int(item.refund_fen or 0),
+        fee_fen=int(item.fee_fen or 0),
+        complaint_refund_fen=int(item.complaint_refund_fen or 0),
+        commission_percent=int(item.commission_percent),
+    )

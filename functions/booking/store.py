@@ -1,0 +1,399 @@
+"""Booking's items in the one table (docs/access-patterns.md). Nothing else writes them.
+
+- order:      ORDER#{id} / ORDER — the whole order in one item, its timeline embedded (a list appended in the
+              same conditional update that moves the status, so a move and its event are one write and a read is
+              one item). Indexes:
+                GSI1  CUSTOMER#{customer} / ORDER#{created}#{id}        a customer's orders, newest first
+                GSI2  WORKER#{worker} / ORDER#{start}#{id}              a worker's orders by start (and by date)
+                GSI3  ORDERDATE#{service date} / {status}#{start}#{id}  the operators' board, by date and status
+                GSI4  WORKER#{worker}#{status} / ORDER#{start}#{id}     a worker's orders in one status
+              The workflow's task token lives on the item and is never returned to a client.
+- complaint:  COMPLAINT#{id} / COMPLAINT, GSI1 COMPLAINTS#{status} / {created}#{id} (the operators' queue)
+
+A move is one conditional UpdateItem from the status (and version) read: two concurrent moves cannot both win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from common.db import Item, connection
+from common.errors import InvalidTransition
+from common.table import GSI1, GSI2, GSI3, GSI4
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+
+class TimelineEntry(MapAttribute):
+    at = UnicodeAttribute()
+    status = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    note = UnicodeAttribute(default="")
+
+
+class OrderItem(Item):
+    by_customer = GSI1()
+    by_worker = GSI2()
+    by_date = GSI3()
+    by_worker_status = GSI4()
+
+    id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    worker_id = UnicodeAttribute(null=True)
+    worker_name = UnicodeAttribute(null=True)
+    service = JSONAttribute()  # snapshot at booking: id, name, category_id, unit, unit_price_fen, duration
+    address = JSONAttribute()  # snapshot at booking
+    price = JSONAttribute()  # the quote
+    units = NumberAttribute()
+    start = UnicodeAttribute()
+    end = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+    coupon_id = UnicodeAttribute(null=True)
+    points = NumberAttribute(null=True)
+    created_at = UnicodeAttribute()
+    pay_deadline = UnicodeAttribute()
+    commission_percent = NumberAttribute()
+    paid_fen = NumberAttribute(default=0)
+    refundable_fen = NumberAttribute(default=0)  # paid and not yet refunded
+    transaction_id = UnicodeAttribute(null=True)
+    refund_fen = NumberAttribute(default=0)  # refunded at cancellation
+    fee_fen = NumberAttribute(default=0)  # cancellation fee, the worker's
+    complaint_refund_fen = NumberAttribute(default=0)
+    open_complaints = NumberAttribute(default=0)
+    cancel_reason = UnicodeAttribute(null=True)
+    cancelled_by = UnicodeAttribute(null=True)
+    tried_workers = ListAttribute(of=UnicodeAttribute, default=list)  # every worker offered the order
+    dispatches = NumberAttribute(default=1)  # offers made by the system since an operator last chose a worker
+    timeline = ListAttribute(of=TimelineEntry, default=list)
+    version = NumberAttribute(default=0)  # +1 on every move
+    task_token = UnicodeAttribute(null=True)  # the workflow's current wait (server side only)
+    armed_version = NumberAttribute(null=True)  # the version the current wait was armed at
+    armed_stage = UnicodeAttribute(null=True)
+    compensated = BooleanAttribute(default=False)
+    settled_at = UnicodeAttribute(null=True)
+
+
+class ComplaintItem(Item):
+    by_status = GSI1()
+
+    id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    worker_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    text = UnicodeAttribute()
+    media = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UnicodeAttribute()
+    resolution = UnicodeAttribute(null=True)
+    refund_fen = NumberAttribute(default=0)
+    penalize_worker = BooleanAttribute(default=False)
+    resolved_at = UnicodeAttribute(null=True)
+    resolved_by = UnicodeAttribute(null=True)
+
+
+class OrderChanged(Exception):
+    """The order moved since it was read (a concurrent move won)."""
+
+
+# --- keys ----------------------------------------------------------------------------------------------------
+
+
+def order_key(order_id: str) -> tuple[str, str]:
+    return f"ORDER#{order_id}", "ORDER"
+
+
+def customer_partition(customer_id: str) -> str:
+    return f"CUSTOMER#{customer_id}"
+
+
+def worker_partition(worker_id: str) -> str:
+    return f"WORKER#{worker_id}"
+
+
+def worker_status_partition(worker_id: str, status: str) -> str:
+    return f"WORKER#{worker_id}#{status}"
+
+
+def date_partition(service_date: str) -> str:
+    return f"ORDERDATE#{service_date}"
+
+
+def index_keys(order_id: str, status: str, worker_id: str | None, start: str) -> dict[str, str | None]:
+    """The index keys an order with this status and worker has (None: not in that index)."""
+    return {
+        "GSI2PK": worker_partition(worker_id) if worker_id else None,
+        "GSI2SK": f"ORDER#{start}#{order_id}" if worker_id else None,
+        "GSI3PK": date_partition(start[:10]),
+        "GSI3SK": f"{status}#{start}#{order_id}",
+        "GSI4PK": worker_status_partition(worker_id, status) if worker_id else None,
+        "GSI4SK": f"ORDER#{start}#{order_id}" if worker_id else None,
+    }
+
+
+def new_order(**fields: Any) -> OrderItem:
+    """An order item with its keys and index keys."""
+    item = OrderItem(*order_key(fields["id"]), **fields)
+    item.GSI1PK = customer_partition(item.customer_id)
+    item.GSI1SK = f"ORDER#{item.created_at}#{item.id}"
+    for name, value in index_keys(item.id, item.status, item.worker_id, item.start).items():
+        setattr(item, name, value)
+    return item
+
+
+# --- reads ---------------------------------------------------------------------------------------------------
+
+
+def get(order_id: str, *, consistent: bool = False) -> OrderItem | None:
+    try:
+        return OrderItem.get(*order_key(order_id), consistent_read=consistent)
+    except DoesNotExist:
+        return None
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    last_key: dict[str, Any] | None = field(default=None)
+
+
+def _page(result: Any) -> Page:
+    items = list(result)
+    return Page(items, result.last_evaluated_key)
+
+
+def by_customer(customer_id: str, limit: int, start: dict | None, status: str | None = None) -> Page:
+    """A customer's orders, newest first; a status filter reads only that customer's orders."""
+    return _page(
+        OrderItem.by_customer.query(
+            customer_partition(customer_id),
+            OrderItem.GSI1SK.startswith("ORDER#"),
+            filter_condition=(OrderItem.status == status) if status else None,
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+        )
+    )
+
+
+def by_worker(worker_id: str, limit: int, start: dict | None, status: str | None, day: str | None) -> Page:
+    """A worker's orders, latest start first, in one status and/or on one service date."""
+    prefix = f"ORDER#{day}" if day else "ORDER#"
+    if status:
+        index, partition, sk = (
+            OrderItem.by_worker_status,
+            worker_status_partition(worker_id, status),
+            OrderItem.GSI4SK,
+        )
+    else:
+        index, partition, sk = OrderItem.by_worker, worker_partition(worker_id), OrderItem.GSI2SK
+    return _page(
+        index.query(
+            partition, sk.startswith(prefix), scan_index_forward=False, limit=limit, last_evaluated_key=start
+        )
+    )
+
+
+def by_date(day: str, limit: int, start: dict | None, status: str | None) -> Page:
+    """One service date's orders, by status then start."""
+    prefix = f"{status}#" if status else None
+    return _page(
+        OrderItem.by_date.query(
+            date_partition(day),
+            OrderItem.GSI3SK.startswith(prefix) if prefix else None,
+            limit=limit,
+            last_evaluated_key=start,
+        )
+    )
+
+
+# --- writes --------------------------------------------------------------------------------------------------
+
+
+def transaction() -> TransactWrite:
+    return TransactWrite(connection=connection())
+
+
+def entry(at: str, status: str, actor: str, note: str) -> TimelineEntry:
+    return TimelineEntry(at=at, status=status, actor=actor, note=note)
+
+
+def move_actions(
+    item: OrderItem,
+    *,
+    to: str,
+    event: TimelineEntry,
+    worker_id: str | object | None = ...,
+    set_: dict[str, Any] | None = None,
+    add: dict[str, int] | None = None,
+) -> list[Any]:
+    """The update actions of a move: the status, the version, the timeline, the index keys, the changes.
+    ``worker_id`` (when given) assigns a worker, or removes the assignment with None."""
+    worker = item.worker_id if worker_id is ... else worker_id
+    actions: list[Any] = [
+        OrderItem.status.set(to),
+        OrderItem.version.add(1),
+        OrderItem.timeline.set(OrderItem.timeline.append([event])),
+    ]
+    if worker_id is not ...:
+        actions.append(OrderItem.worker_id.set(worker) if worker else OrderItem.worker_id.remove())
+        if worker is None:
+            actions.append(OrderItem.worker_name.remove())
+    for name, value in index_keys(item.id, to, worker, item.start).items():  # type: ignore[arg-type]
+        attr = getattr(OrderItem, name)
+        actions.append(attr.set(value) if value is not None else attr.remove())
+    for name, value in (set_ or {}).items():
+        attr = getattr(OrderItem, name)
+        actions.append(attr.set(value) if value is not None else attr.remove())
+    for name, amount in (add or {}).items():
+        actions.append(getattr(OrderItem, name).add(amount))
+    return actions
+
+
+def expected(item: OrderItem, extra: Condition | None = None) -> Condition:
+    """The order is still as it was read: same status, same version."""
+    condition = (OrderItem.status == item.status) & (OrderItem.version == item.version)
+    return condition & extra if extra is not None else condition
+
+
+def apply(item: OrderItem, actions: Iterable[Any], condition: Condition) -> OrderItem:
+    """Apply a move to the item read; ``InvalidTransition`` if it moved meanwhile. Returns the item as it is now
+    (task token included: whoever moved the order resumes the workflow's wait)."""
+    try:
+        item.update(actions=list(actions), condition=condition)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise InvalidTransition("the order changed meanwhile; reload it") from exc
+        raise
+    return item
+
+
+def arm(order_id: str, token: str, stage: str, version: int) -> bool:
+    """Store the workflow's task token for the wait of ``stage``, if the order has not moved since ``version``."""
+    try:
+        OrderItem(*order_key(order_id)).update(
+            actions=[
+                OrderItem.task_token.set(token),
+                OrderItem.armed_version.set(version),
+                OrderItem.armed_stage.set(stage),
+            ],
+            condition=OrderItem.version == version,
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def mark(order_id: str, **values: Any) -> None:
+    """Set bookkeeping attributes that are not moves (compensated, settled_at)."""
+    actions = [getattr(OrderItem, k).set(v) for k, v in values.items()]
+    OrderItem(*order_key(order_id)).update(actions=actions, condition=OrderItem.PK.exists())
+
+
+def cancellation_reasons(exc: Any) -> list[str | None]:
+    """The per-operation reasons of a cancelled transaction (None where that operation was fine)."""
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return [getattr(r, "code", None) if r is not None else None for r in reasons]
+
+
+def append_note(item: OrderItem, entry_: TimelineEntry, **values: Any) -> None:
+    """Add a timeline entry that is not a move (a refund requested, settlement), with bookkeeping values."""
+    actions = [OrderItem.timeline.set(OrderItem.timeline.append([entry_]))]
+    actions += [getattr(OrderItem, k).set(v) for k, v in values.items()]
+    item.update(actions=actions, condition=OrderItem.PK.exists())
+
+
+# --- complaints ----------------------------------------------------------------------------------------------
+
+MAX_OPEN_COMPLAINTS = 3  # per order
+
+
+def complaint_key(complaint_id: str) -> tuple[str, str]:
+    return f"COMPLAINT#{complaint_id}", "COMPLAINT"
+
+
+def complaints_partition(status: str) -> str:
+    return f"COMPLAINTS#{status}"
+
+
+def get_complaint(complaint_id: str) -> ComplaintItem | None:
+    try:
+        return ComplaintItem.get(*complaint_key(complaint_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def file_complaint(complaint: ComplaintItem) -> bool:
+    """Write the complaint and count it open on its order, in one transaction; False if the order already has
+    ``MAX_OPEN_COMPLAINTS`` open (or is not the complaining customer's)."""
+    complaint.GSI1PK = complaints_partition(complaint.status)
+    complaint.GSI1SK = f"{complaint.created_at}#{complaint.id}"
+    order = OrderItem(*order_key(complaint.order_id))
+    try:
+        with transaction() as tx:
+            tx.save(complaint, condition=ComplaintItem.PK.does_not_exist())
+            tx.update(
+                order,
+                actions=[OrderItem.open_complaints.add(1)],
+                condition=(OrderItem.customer_id == complaint.customer_id)
+                & (
+                    OrderItem.open_complaints.does_not_exist()
+                    | (OrderItem.open_complaints < MAX_OPEN_COMPLAINTS)
+                ),
+            )
+    except TransactWriteError as exc:
+        if exc.cause_response_code == "TransactionCanceledException":
+            return False
+        raise
+    return True
+
+
+def resolve_complaint(
+    complaint: ComplaintItem, changes: dict[str, Any], refund_fen: int, event: TimelineEntry
+) -> bool:
+    """Resolve an open complaint and, on its order, count it closed and take the refund off what is refundable,
+    in one transaction; False if it was resolved meanwhile or the refund exceeds what is left to refund."""
+    actions = [getattr(ComplaintItem, k).set(v) for k, v in changes.items()]
+    actions += [ComplaintItem.GSI1PK.set(complaints_partition("resolved"))]
+    order_actions = [
+        OrderItem.open_complaints.add(-1),
+        OrderItem.complaint_refund_fen.add(refund_fen),
+        OrderItem.refundable_fen.add(-refund_fen),
+        OrderItem.timeline.set(OrderItem.timeline.append([event])),
+    ]
+    order_condition = OrderItem.PK.exists()
+    if refund_fen:
+        order_condition = order_condition & (OrderItem.refundable_fen >= refund_fen)
+    try:
+        with transaction() as tx:
+            tx.update(complaint, actions=actions, condition=ComplaintItem.status == "open")
+            tx.update(
+                OrderItem(*order_key(complaint.order_id)), actions=order_actions, condition=order_condition
+            )
+    except TransactWriteError as exc:
+        if exc.cause_response_code == "TransactionCanceledException":
+            return False
+        raise
+    return True
+
+
+def complaints_by_status(status: str, limit: int, start: dict | None) -> Page:
+    """The operators' queue: complaints in one status, newest first."""
+    return _page(
+        ComplaintItem.by_status.query(
+            complaints_partition(status), scan_index_forward=False, limit=limit, last_evaluated_key=start
+        )
+    )
