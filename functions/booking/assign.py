@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from common.errors import InvalidTransition, NotFound, SlotTaken
 from common.log import logger
@@ -66,7 +65,3 @@ def hold(
                 continue
             logger.info("slot hold refused", extra={"order_id": order_id, "reasons": reasons})
             raise SlotTaken() from exc
-
-
-def describe(exc: Any) -> str:
-    return ", ".join(str(r) for r in store.cancellation_reasons(exc))

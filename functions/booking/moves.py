@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from common.clock import iso
-from common.errors import NotFound, RuleViolation
+from common.errors import InvalidTransition, NotFound, RuleViolation
 from common.log import logger
 
 from functions import workers
@@ -83,8 +83,8 @@ def mark_paid(order_id: str, *, paid_fen: int, transaction_id: str, now: datetim
                 now=now,
                 set_={"paid_fen": paid_fen, "refundable_fen": paid_fen, "transaction_id": transaction_id},
             )
-        except Exception as exc:  # lost a race with a cancellation or a duplicate: look again
-            logger.info("payment raced", extra={"order_id": order_id, "error": type(exc).__name__})
+        except InvalidTransition:  # lost a race with a cancellation or a duplicate: look again
+            logger.info("payment raced with another move", extra={"order_id": order_id})
             continue
         workflow.resume(item.task_token, item.id)
         publish_order("OrderPaid", item, actor="customer", note="paid", now=now, paid_fen=paid_fen)
