@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.events import SOURCE, queue_name
+from common.events import ORDER_EVENTS, SOURCE, queue_name
 
 
 @dataclass(frozen=True)
@@ -33,24 +33,7 @@ __all__ = ["EVENT_QUEUES", "EventQueue", "queue_name"]
 
 
 # notifications: every order move tells the customer, the worker or the operators (functions/notifications).
-EVENT_QUEUES += (
-    EventQueue(
-        "notifications",
-        (
-            "OrderCreated",
-            "OrderPaid",
-            "OrderAccepted",
-            "OrderStarted",
-            "OrderCompleted",
-            "OrderCancelled",
-            "OrderDeclined",
-            "OrderReassigned",
-            "OrderNoShow",
-            "ComplaintFiled",
-            "ComplaintResolved",
-        ),
-    ),
-)
+EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS),)
 
 
 # booking: the order workflow's technical failures (after retries), for operators to see (no consumer: the queue is

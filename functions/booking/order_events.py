@@ -12,23 +12,10 @@ from typing import Any
 
 from common import events
 from common.clock import iso
+from common.events import ORDER_EVENTS
 from common.log import logger
 
 from functions.booking.store import OrderItem
-
-ORDER_EVENTS = (
-    "OrderCreated",
-    "OrderPaid",
-    "OrderAccepted",
-    "OrderStarted",
-    "OrderCompleted",
-    "OrderCancelled",
-    "OrderDeclined",
-    "OrderReassigned",
-    "OrderNoShow",
-    "ComplaintFiled",
-    "ComplaintResolved",
-)
 
 
 def order_detail(item: OrderItem, *, actor: str, note: str, now: datetime, **extra: Any) -> dict[str, Any]:

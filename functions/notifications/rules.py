@@ -32,20 +32,6 @@ from common.money import yuan
 from functions.notifications.formats import amount_text, fit_data, fit_params, when_full, when_short
 from functions.notifications.models import Notice, OrderEvent, Push, Sms
 
-ORDER_EVENTS = (
-    "OrderCreated",
-    "OrderPaid",
-    "OrderAccepted",
-    "OrderStarted",
-    "OrderCompleted",
-    "OrderCancelled",
-    "OrderDeclined",
-    "OrderReassigned",
-    "OrderNoShow",
-    "ComplaintFiled",
-    "ComplaintResolved",
-)
-
 # The subscription templates each role's app asks the user to accept (WeChat allows 3 per prompt).
 ROLE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "customer": ("order_status", "order_cancelled"),

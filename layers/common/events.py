@@ -15,6 +15,22 @@ from common.settings import get_settings
 
 SOURCE = "jiazheng"
 
+# The order events booking publishes (detail shape: functions/booking/order_events.py), in one place for the
+# publisher, the consumers and the routing.
+ORDER_EVENTS = (
+    "OrderCreated",
+    "OrderPaid",
+    "OrderAccepted",
+    "OrderStarted",
+    "OrderCompleted",
+    "OrderCancelled",
+    "OrderDeclined",
+    "OrderReassigned",
+    "OrderNoShow",
+    "ComplaintFiled",
+    "ComplaintResolved",
+)
+
 
 @lru_cache(maxsize=1)
 def _client() -> Any:

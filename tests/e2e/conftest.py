@@ -132,7 +132,7 @@ def stop_stack(client: StackClient) -> int | None:
     client.session.close()
     process.terminate()
     try:
-        return process.wait(timeout=15)
+        return process.wait(timeout=45)  # generous: a loaded 2-core CI box stops threads slowly
     except subprocess.TimeoutExpired:
         process.kill()
         return process.wait(timeout=15)

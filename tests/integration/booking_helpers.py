@@ -152,7 +152,7 @@ def make_world(api: Api, operator_token: str) -> World:
 @contextmanager
 def event_tap() -> Iterator[Callable[[], list[tuple[str, dict[str, Any]]]]]:
     """An SQS queue subscribed to every booking event on the bus; yields a function returning those received."""
-    from functions.booking.order_events import ORDER_EVENTS
+    from common.events import ORDER_EVENTS
 
     sqs, events = boto3.client("sqs"), boto3.client("events")
     bus = get_settings().event_bus_name

@@ -6,12 +6,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from common.events import ORDER_EVENTS
 from pydantic import ValidationError
 
 from functions.notifications.formats import amount_text, fit_params, fit_value, when_full
 from functions.notifications.models import Notice
 from functions.notifications.rules import (
-    ORDER_EVENTS,
     ROLE_TEMPLATES,
     notices_for,
 )
