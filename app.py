@@ -13,18 +13,24 @@ from functions.matching.api import bp as matching
 from functions.notifications.api import bp as notifications
 from functions.notifications.tasks import bp as notification_tasks
 from functions.payments.api import bp as payments
-from functions.payments.tasks import tasks as payments_tasks
+from functions.payments.tasks import tasks as payment_tasks
 from functions.workers.api import bp as workers
 
 app = Chalice(app_name="jiazheng")
 
-for blueprint in (docs, identity, catalog, workers, matching):
+for blueprint in (
+    docs,
+    identity,
+    catalog,
+    workers,
+    matching,
+    booking,
+    booking_admin,
+    booking_checkout,
+    booking_tasks,
+    notifications,
+    notification_tasks,
+    payments,
+    payment_tasks,
+):
     app.register_blueprint(blueprint)
-app.register_blueprint(notifications)
-app.register_blueprint(notification_tasks)
-app.register_blueprint(payments)
-app.register_blueprint(payments_tasks)
-app.register_blueprint(booking)
-app.register_blueprint(booking_admin)
-app.register_blueprint(booking_tasks)
-app.register_blueprint(booking_checkout)

@@ -34,9 +34,3 @@ def fresh_aws() -> Iterator[None]:
         boto3.client("events").create_event_bus(Name=settings.event_bus_name)
         boto3.client("s3").create_bucket(Bucket=settings.media_bucket)
         yield
-
-
-def progress(label: str, done: int, total: int) -> None:
-    """One line of seeding progress, rewritten in place."""
-    end = "\n" if done >= total else ""
-    print(f"\r  seeding {label}: {done:>7}/{total}", end=end, flush=True)

@@ -20,3 +20,9 @@ class Endpoint:
 
 
 BodyFactory = Callable[[int], Any]
+
+
+def progress(label: str, done: int, total: int) -> None:
+    """One line of seeding progress, rewritten in place."""
+    end = "\n" if done >= total else ""
+    print(f"\r  seeding {label}: {done:>7}/{total}", end=end, flush=True)

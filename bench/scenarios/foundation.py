@@ -8,8 +8,7 @@ from typing import Any
 
 from common.clock import clock, iso
 
-from bench.env import progress
-from bench.scenarios import Endpoint
+from bench.scenarios import Endpoint, progress
 from functions.catalog import service as catalog
 from functions.catalog.models import CategoryIn, ServiceIn
 from functions.identity import service as identity

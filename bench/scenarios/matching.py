@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 from common.auth import issue_token
 from common.clock import clock, iso
 
-from bench.env import progress
-from bench.scenarios import Endpoint
+from bench.scenarios import Endpoint, progress
 from functions.catalog import service as catalog
 from functions.catalog.models import CategoryIn, ServiceIn
 from functions.identity import store as identity_store

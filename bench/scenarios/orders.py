@@ -15,8 +15,7 @@ from typing import Any
 from common.auth import issue_token
 from common.clock import clock, iso
 
-from bench.env import progress
-from bench.scenarios import Endpoint
+from bench.scenarios import Endpoint, progress
 from bench.scenarios.matching import ADDRESS, SH, _catalog, _customer, _record
 from functions.booking import store
 from functions.workers import store as worker_store

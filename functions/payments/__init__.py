@@ -5,11 +5,12 @@ Booking wires the payment notification (``handle_payment_notification`` with its
 """
 
 from functions.payments.ledger import split_earning
-from functions.payments.notify import handle_payment_notification
+from functions.payments.notify import handle_payment_notification, resume_or_refund
 from functions.payments.service import (
     accrue_earning,
     close_payment,
     complete_refund,
+    payments_due,
     reconcile_payment,
     record_payment,
     refund,
@@ -26,9 +27,11 @@ __all__ = [
     "close_payment",
     "complete_refund",
     "handle_payment_notification",
+    "payments_due",
     "reconcile_payment",
     "record_payment",
     "refund",
+    "resume_or_refund",
     "settle",
     "split_earning",
     "start_payment",

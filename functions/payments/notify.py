@@ -121,20 +121,32 @@ def handle_payment_notification(
         # Genuine money we cannot match to an order's total: keep WeChat Pay retrying while operators look.
         logger.error("verified payment not applicable", extra={"order_id": order_id, "reason": exc.code})
         return fail(exc.message, status=exc.status)
-    if not mark_paid(order_id, paid_fen=amount, transaction_id=transaction_id, now=now):
-        logger.info("payment for a cancelled order: refunding", extra={"order_id": order_id})
-        try:
-            service.refund(
-                order_id,
-                amount,
-                "订单已取消，款项原路退回",
-                key=f"auto:{transaction_id}",
-                now=now,
-                wechat=wechat,
-            )
-        except WeChatPayError as exc:
-            return fail(f"refund pending: {exc.message}", status=503)  # WeChat Pay retries; so do we
+    try:
+        resume_or_refund(order_id, amount, transaction_id, now=now, wechat=wechat, mark_paid=mark_paid)
+    except WeChatPayError as exc:
+        return fail(f"refund pending: {exc.message}", status=503)  # WeChat Pay retries; so do we
     return accepted()
+
+
+def resume_or_refund(
+    order_id: str,
+    amount_fen: int,
+    transaction_id: str,
+    *,
+    now: datetime,
+    wechat: WeChatPay,
+    mark_paid: MarkPaid,
+) -> bool:
+    """After a recorded payment: move the order on (booking's ``mark_paid``), or, if the order was cancelled
+    meanwhile, refund the payment in full, keyed by the transaction so every repeat reuses one out_refund_no.
+    True if the order moved on. Used by the notification and by the scheduled reconciliation."""
+    if mark_paid(order_id, paid_fen=amount_fen, transaction_id=transaction_id, now=now):
+        return True
+    logger.info("payment for a cancelled order: refunding", extra={"order_id": order_id})
+    service.refund(
+        order_id, amount_fen, "订单已取消，款项原路退回", key=f"auto:{transaction_id}", now=now, wechat=wechat
+    )
+    return False
 
 
 def handle_refund_notification(

@@ -42,9 +42,6 @@ def pk(worker_id: str) -> str:
 
 
 class ProfileItem(Item):
-    # Its own connection: PynamoDB reuses an inherited one (common.db.connection() creates Item's), and that
-    # one's table metadata knows none of this model's indexes ("Table has no index: GSI1").
-    _connection = None
     by_status = GSI1()
     id = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -76,7 +73,6 @@ class StatsItem(Item):
 class CardItem(Item):
     """What matching needs to filter and score a worker for one category, without reading the profile."""
 
-    _connection = None  # see ProfileItem
     by_cell = GSI2()
     worker_id = UnicodeAttribute()
     category_id = UnicodeAttribute()

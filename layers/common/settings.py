@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     platform_commission_percent: int = Field(20, ge=0, le=100)
     withdrawal_min_fen: int = Field(10000, ge=1)
     ledger_shards: int = Field(8, ge=1, le=64)  # only ever raise it: readers sum shards 0..n-1
+    # Reconciliation: every few minutes ask WeChat Pay about unpaid orders whose deadline is this close (or past).
+    payment_reconcile_every_minutes: int = Field(5, ge=1, le=60)
+    payment_reconcile_within_minutes: int = Field(5, ge=1)
 
     # Booking (DESIGN.md "Order lifecycle"): time rules of a booking.
     booking_min_notice_minutes: int = 120  # a booking starts at least this long after it is made
