@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.client import JsonCalls, Reply
+
 ROOT = Path(__file__).resolve().parents[2]
 OPERATOR_PASSWORD = "e2e-operator-密码"
 STARTUP_LIMIT_S = 60
@@ -28,14 +30,7 @@ _NOT_INHERITED = ("AWS_ENDPOINT_URL", "MOTO_PORT", "TABLE_NAME", "JWT_SECRET", "
 
 
 @dataclass
-class Reply:
-    status: int
-    body: Any
-    headers: dict[str, str]
-
-
-@dataclass
-class StackClient:
+class StackClient(JsonCalls):
     """A small HTTP client for one running stack: JSON in and out, optional bearer token."""
 
     base_url: str
@@ -60,20 +55,6 @@ class StackClient:
         resp = self.session.request(method, self.base_url + path, data=data, headers=hdrs, timeout=30)
         parsed = resp.json() if resp.content else None
         return Reply(resp.status_code, parsed, dict(resp.headers))
-
-    def get(self, path: str, **kw: Any) -> Reply:
-        return self.call("GET", path, **kw)
-
-    def post(self, path: str, body: Any = None, **kw: Any) -> Reply:
-        return self.call("POST", path, body, **kw)
-
-    def patch(self, path: str, body: Any = None, **kw: Any) -> Reply:
-        return self.call("PATCH", path, body, **kw)
-
-    def login(self, name: str, role: str = "customer") -> str:
-        reply = self.post("/v1/auth/wechat", {"code": f"dev:{name}", "role": role})
-        assert reply.status == 200, reply.body
-        return reply.body["token"]
 
     def operator_token(self) -> str:
         reply = self.post("/v1/auth/operator", {"username": "admin", "password": OPERATOR_PASSWORD})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -17,6 +16,7 @@ from moto import mock_aws
 
 from infra.standins.wechat import WeChatStandIn
 from infra.standins.wechatpay import WeChatPayKeys, WeChatPayStandIn
+from tests.client import JsonCalls, Reply
 
 
 @pytest.fixture(scope="session")
@@ -40,14 +40,7 @@ def aws() -> Iterator[None]:
         yield
 
 
-@dataclass
-class Reply:
-    status: int
-    body: Any
-    headers: dict[str, str]
-
-
-class Api:
+class Api(JsonCalls):
     """Calls the app as API Gateway would, with JSON in and out."""
 
     def __init__(self, client: Client) -> None:
@@ -69,23 +62,6 @@ class Api:
         resp = getattr(self.client.http, method.lower())(path, headers=hdrs, body=payload)
         text = resp.body.decode() if resp.body else ""
         return Reply(resp.status_code, json.loads(text) if text else None, resp.headers)
-
-    def get(self, path: str, **kw: Any) -> Reply:
-        return self.call("GET", path, **kw)
-
-    def post(self, path: str, body: Any = None, **kw: Any) -> Reply:
-        return self.call("POST", path, body, **kw)
-
-    def patch(self, path: str, body: Any = None, **kw: Any) -> Reply:
-        return self.call("PATCH", path, body, **kw)
-
-    def put(self, path: str, body: Any = None, **kw: Any) -> Reply:
-        return self.call("PUT", path, body, **kw)
-
-    def login(self, name: str, role: str = "customer") -> str:
-        reply = self.post("/v1/auth/wechat", {"code": f"dev:{name}", "role": role})
-        assert reply.status == 200, reply.body
-        return reply.body["token"]
 
 
 @pytest.fixture
