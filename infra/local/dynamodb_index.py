@@ -132,7 +132,6 @@ class TableIndex:
                     [hashes[0], table.hash_key_attr], [ranges[0], table.range_key_attr]
                 )
                 self.gsis[gsi.name] = Sorted(hashes[0], order[1:])
-        self.schema = [(g.name, str(g.schema)) for g in table.global_indexes]
         for item in _all_items(table):
             self.sync(item.hash_key, item.range_key)
 
@@ -162,14 +161,15 @@ _indexes: weakref.WeakKeyDictionary[Table, TableIndex] = weakref.WeakKeyDictiona
 
 
 def index_of(table: Table) -> TableIndex:
-    """The table's index, built from moto's dict on first use (and again if its GSIs changed)."""
+    """The table's index, built from moto's dict on first use (and after ``forget``)."""
     index = _indexes.get(table)
-    if index is None or index.schema != [(g.name, str(g.schema)) for g in table.global_indexes]:
+    if index is None:
         index = _indexes[table] = TableIndex(table)
     return index
 
 
 def forget(table: Table) -> None:
+    """Drop the table's index (its GSIs changed); the next use rebuilds it."""
     _indexes.pop(table, None)
 
 

@@ -108,6 +108,12 @@ def _update_item(
             _sync(table, _key_of(table, key))
 
 
+def _update_table(self: DynamoDBBackend, name: str, *args: Any, **kwargs: Any) -> Table:
+    table = _originals["update_table"](self, name, *args, **kwargs)
+    dynamodb_index.forget(table)  # GSIs may have come or gone
+    return table
+
+
 def _query(
     self: Table,
     hash_key: DynamoType | None,
@@ -341,7 +347,11 @@ def _stream_record_to_json(self: StreamRecord) -> dict[str, Any]:
 
 
 _TABLE_PATCHES = {"put_item": _put_item, "delete_item": _delete_item, "query": _query}
-_BACKEND_PATCHES = {"update_item": _update_item, "transact_write_items": _transact_write_items}
+_BACKEND_PATCHES = {
+    "update_item": _update_item,
+    "update_table": _update_table,
+    "transact_write_items": _transact_write_items,
+}
 
 
 def install() -> None:
