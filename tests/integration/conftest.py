@@ -14,9 +14,12 @@ from common.settings import get_settings
 from common.table import create_table
 from moto import mock_aws
 
+from infra.local.indexed_dynamodb import install as index_dynamodb
 from infra.standins.wechat import WeChatStandIn
 from infra.standins.wechatpay import WeChatPayKeys, WeChatPayStandIn
 from tests.client import JsonCalls, Reply
+
+index_dynamodb()  # moto's DynamoDB indexed by key, as in the local stack and the bench (docs/local-stack.md)
 
 
 @pytest.fixture(scope="session")
