@@ -29,7 +29,7 @@ import pytest
 
 from tests.e2e.conftest import _NOT_INHERITED, _READY, OPERATOR_PASSWORD, ROOT, STARTUP_LIMIT_S
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("readme")]  # one `make run` for them all
 
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -161,7 +161,15 @@ def test_make_test_is_what_ci_runs() -> None:
     assert dry_run.returncode == 0 and "pytest" in dry_run.stdout, dry_run.stderr
 
 
-@pytest.mark.parametrize("command", [c for c in readme_commands() if words(c)[0] == "curl"])
+def curl_commands() -> list[str]:
+    return [c for c in readme_commands() if words(c)[0] == "curl"]
+
+
+def address_in(command: str) -> str:
+    return next((w for w in words(command) if DEFAULT_ADDRESS in w), command)
+
+
+@pytest.mark.parametrize("command", curl_commands(), ids=address_in)
 def test_each_curl_command_answers_2xx_json(command: str, make_run: MakeRun, curl_home: Path) -> None:
     assert DEFAULT_ADDRESS in command, f"the README's commands use {DEFAULT_ADDRESS}, the default of make run"
     pointed = command.replace(DEFAULT_ADDRESS, f"localhost:{make_run.port}")
