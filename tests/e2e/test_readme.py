@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ import pytest
 
 from tests.e2e.conftest import _NOT_INHERITED, _READY, OPERATOR_PASSWORD, ROOT, STARTUP_LIMIT_S
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("readme")]  # one `make run` for them all
+pytestmark = pytest.mark.e2e
 
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -87,7 +88,7 @@ def _stop(run: MakeRun) -> None:
             time.sleep(0.2)
 
 
-@pytest.fixture(scope="module")
+@contextmanager
 def make_run() -> Iterator[MakeRun]:
     """``PORT=0 make run``, as a newcomer's terminal runs it (its own process group), until the banner."""
     env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED and not k.startswith("MAKE")}
@@ -113,16 +114,32 @@ def make_run() -> Iterator[MakeRun]:
         log.unlink(missing_ok=True)
 
 
-@pytest.fixture(scope="module")
-def curl_home() -> Iterator[Path]:
+def run_curl(command: str, port: int, curl_home: Path) -> str:
+    """Run one README curl command against the stack on ``port``; what went wrong, or "" if nothing did."""
+    pointed = command.replace(DEFAULT_ADDRESS, f"localhost:{port}")
+    env = {**os.environ, "CURL_HOME": str(curl_home)}
+    done = subprocess.run(["bash", "-c", pointed], env=env, capture_output=True, text=True, timeout=60)
+    body, _, status_line = done.stdout.rpartition(STATUS_MARK)
+    status, _, content_type = status_line.partition(" ")
+    if done.returncode != 0:
+        return f"{command}\n  exit {done.returncode}: {done.stderr}"
+    if not status.startswith("2") or not content_type.startswith("application/json"):
+        return f"{command}\n  answered {status} {content_type}: {body[:300]}"
+    try:
+        json.loads(body)
+    except ValueError:
+        return f"{command}\n  answered something that is not JSON: {body[:300]}"
+    return ""
+
+
+@pytest.fixture
+def curl_home(tmp_path: Path) -> Path:
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed: the README's curl commands cannot be run")
-    with tempfile.TemporaryDirectory(prefix="curl-home-") as home:
-        # Appended to every answer: the status and the content type, after a line only this test writes.
-        (Path(home) / ".curlrc").write_text(
-            f'write-out = "{STATUS_MARK.encode("unicode_escape").decode()}%{{http_code}} %{{content_type}}"\n'
-        )
-        yield Path(home)
+    # Appended to every answer: the status and the content type, after a line only this test writes.
+    mark = STATUS_MARK.encode("unicode_escape").decode()
+    (tmp_path / ".curlrc").write_text(f'write-out = "{mark}%{{http_code}} %{{content_type}}"\n')
+    return tmp_path
 
 
 def test_every_fenced_block_says_its_language() -> None:
@@ -145,14 +162,6 @@ def test_the_readme_shows_commands_and_each_has_a_policy() -> None:
     assert known == commands, f"no policy in this test for: {sorted(set(commands) - set(known))}"
 
 
-def test_make_run_prints_where_the_stack_is_and_how_to_log_in(make_run: MakeRun) -> None:
-    banner = make_run.output()
-
-    assert f"OpenAPI      {make_run.url}/v1/openapi.json" in banner
-    assert f"password {OPERATOR_PASSWORD}" in banner
-    assert "dev:NAME" in banner
-
-
 def test_make_test_is_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     dry_run = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -165,21 +174,13 @@ def curl_commands() -> list[str]:
     return [c for c in readme_commands() if words(c)[0] == "curl"]
 
 
-def address_in(command: str) -> str:
-    return next((w for w in words(command) if DEFAULT_ADDRESS in w), command)
+def test_make_run_starts_the_stack_and_every_curl_command_answers_2xx_json(curl_home: Path) -> None:
+    """One `make run` for all the commands (what a newcomer does: start it, then try the curls)."""
+    with make_run() as run:
+        banner = run.output()
+        failures = [f for command in curl_commands() if (f := run_curl(command, run.port, curl_home))]
 
-
-@pytest.mark.parametrize("command", curl_commands(), ids=address_in)
-def test_each_curl_command_answers_2xx_json(command: str, make_run: MakeRun, curl_home: Path) -> None:
-    assert DEFAULT_ADDRESS in command, f"the README's commands use {DEFAULT_ADDRESS}, the default of make run"
-    pointed = command.replace(DEFAULT_ADDRESS, f"localhost:{make_run.port}")
-    env = {**os.environ, "CURL_HOME": str(curl_home)}
-
-    done = subprocess.run(["bash", "-c", pointed], env=env, capture_output=True, text=True, timeout=60)
-    body, _, status_line = done.stdout.rpartition(STATUS_MARK)
-    status, _, content_type = status_line.partition(" ")
-
-    assert done.returncode == 0, done.stderr
-    assert status.startswith("2"), f"{command}\n→ {status}: {body}"
-    assert content_type.startswith("application/json")
-    json.loads(body)
+    assert f"OpenAPI      {run.url}/v1/openapi.json" in banner
+    assert f"password {OPERATOR_PASSWORD}" in banner and "dev:NAME" in banner
+    assert all(DEFAULT_ADDRESS in c for c in curl_commands()), f"the README's commands use {DEFAULT_ADDRESS}"
+    assert not failures, "\n".join(failures)
