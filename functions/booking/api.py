@@ -28,6 +28,7 @@ from functions.booking.models import (
     WorkerOrdersQuery,
 )
 from functions.booking.views import assigned_to_worker, to_order
+from functions.booking.worker_view import WorkerOrder, for_worker
 
 bp = Blueprint(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -111,41 +112,49 @@ def file_complaint(call: Call, order_id: str) -> Complaint:
 
 @route(bp, "/v1/worker/orders", "GET", query=WorkerOrdersQuery, response=Page[Order])
 def worker_orders(call: Call) -> Page[Order]:
-    """The worker's orders, latest start first, optionally in one status."""
-    return board.worker_orders(call.user_id, call.query)
-
-
-@route(bp, "/v1/worker/orders/{order_id}", "GET", response=Order)
-def worker_order(call: Call, order_id: str) -> Order:
-    """One order assigned to the worker."""
-    return to_order(assigned_to_worker(store.get(order_id), call.user_id))
-
-
-def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> Order:
-    return idempotent(
-        call, f"order-{action}", Order, lambda: fn(call.user_id, order_id, now=call.now), order_id=order_id
+    """The worker's orders, latest start first, optionally in one status (the customer's address and phone
+    masked outside the contact window)."""
+    page = board.worker_orders(call.user_id, call.query)
+    return Page[Order](
+        items=[Order.model_validate(for_worker(o, now=call.now).model_dump()) for o in page.items],
+        next_cursor=page.next_cursor,
     )
 
 
-@route(bp, "/v1/worker/orders/{order_id}/accept", "POST", response=Order)
-def accept_order(call: Call, order_id: str) -> Order:
+@route(bp, "/v1/worker/orders/{order_id}", "GET", response=WorkerOrder)
+def worker_order(call: Call, order_id: str) -> WorkerOrder:
+    """One order assigned to the worker: once accepted with `navigation` (point, address, route link); the
+    customer's exact address and phone from acceptance until worker_contact_hours_after_completion after
+    completion, masked otherwise."""
+    return for_worker(to_order(assigned_to_worker(store.get(order_id), call.user_id)), now=call.now)
+
+
+def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> WorkerOrder:
+    order = idempotent(
+        call, f"order-{action}", Order, lambda: fn(call.user_id, order_id, now=call.now), order_id=order_id
+    )
+    return for_worker(order, now=call.now)
+
+
+@route(bp, "/v1/worker/orders/{order_id}/accept", "POST", response=WorkerOrder)
+def accept_order(call: Call, order_id: str) -> WorkerOrder:
     """Accept an order offered to the worker (待接单 → 已接单)."""
     return _worker_move(call, order_id, "accept", moves.accept)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/decline", "POST", response=Order)
-def decline_order(call: Call, order_id: str) -> Order:
+@route(bp, "/v1/worker/orders/{order_id}/decline", "POST", response=WorkerOrder)
+def decline_order(call: Call, order_id: str) -> WorkerOrder:
     """Decline an offered order; it goes to the next best match."""
     return _worker_move(call, order_id, "decline", moves.decline)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/start", "POST", response=Order)
-def start_order(call: Call, order_id: str) -> Order:
+@route(bp, "/v1/worker/orders/{order_id}/start", "POST", response=WorkerOrder)
+def start_order(call: Call, order_id: str) -> WorkerOrder:
     """Start the service (from 60 minutes before its time; 已接单 → 服务中)."""
     return _worker_move(call, order_id, "start", moves.start_service)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/complete", "POST", response=Order)
-def complete_order(call: Call, order_id: str) -> Order:
+@route(bp, "/v1/worker/orders/{order_id}/complete", "POST", response=WorkerOrder)
+def complete_order(call: Call, order_id: str) -> WorkerOrder:
     """Complete the service (服务中 → 已完成)."""
     return _worker_move(call, order_id, "complete", moves.complete)

@@ -108,3 +108,15 @@ def wechatpay() -> Iterator[WeChatPayStandIn]:
     get_settings.cache_clear()
     yield standin
     standin.close()
+
+
+@pytest.fixture(scope="session")
+def maps() -> Iterator[Any]:
+    """The Tencent Location Service stand-in (geocoder, signed requests); the app's map settings point at it."""
+    from infra.standins.maps import MapStandIn
+
+    standin = MapStandIn(key="TEST-MAP-KEY", secret_key="test-map-secret-key")
+    os.environ.update(MAP_API_BASE=standin.url, MAP_KEY=standin.key, MAP_SECRET_KEY=standin.secret_key)
+    get_settings.cache_clear()
+    yield standin
+    standin.close()
