@@ -81,7 +81,9 @@ class TencentGeocoder:
             return None
         if status != 0:
             kind = "is rate limiting us" if status in RATE_LIMITS else "refused the request"
-            raise MapProviderError(f"the map service {kind} (status {status})", status=int(status or 0))
+            raise MapProviderError(
+                f"the map service {kind} (status {status})", provider_status=int(status or 0)
+            )
         try:
             result = data["result"]
             location = result["location"]

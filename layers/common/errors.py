@@ -148,10 +148,10 @@ class RetryLater(RateLimited):
 
 
 class MapProviderError(UpstreamError):
-    """The map provider refused or failed; ``status`` is its status code (0: unreachable)."""
+    """The map provider refused or failed; ``provider_status`` is its status code (0: unreachable)."""
 
     code, default_message = "MAP_PROVIDER_ERROR", "the map service failed, try again"
 
-    def __init__(self, message: str | None = None, *, status: int = 0) -> None:
+    def __init__(self, message: str | None = None, *, provider_status: int = 0) -> None:
         super().__init__(message)
-        self.status = status
+        self.provider_status = provider_status

@@ -54,13 +54,13 @@ def test_a_wrong_secret_key_fails_the_stand_ins_signature_check(maps: MapStandIn
     forged = TencentGeocoder(maps.url, maps.key, "not-our-secret")
     with pytest.raises(MapProviderError) as refused:
         forged.geocode("上海市徐汇区漕溪北路 88 号")
-    assert refused.value.status == 111 and refused.value.code == "MAP_PROVIDER_ERROR"
+    assert refused.value.provider_status == 111 and refused.value.code == "MAP_PROVIDER_ERROR"
 
 
 def test_an_unknown_key_is_refused(maps: MapStandIn) -> None:
     with pytest.raises(MapProviderError) as refused:
         TencentGeocoder(maps.url, "SOMEONE-ELSES-KEY", maps.secret_key).geocode("上海市人民广场")
-    assert refused.value.status == 110
+    assert refused.value.provider_status == 110
 
 
 def test_our_keys_rate_limit_surfaces_as_a_provider_error(
@@ -69,7 +69,7 @@ def test_our_keys_rate_limit_surfaces_as_a_provider_error(
     maps.fail_next(120)
     with pytest.raises(MapProviderError) as limited:
         geocoder.geocode("上海市人民广场")
-    assert limited.value.status == 120 and "rate limiting" in limited.value.message
+    assert limited.value.provider_status == 120 and "rate limiting" in limited.value.message
     assert geocoder.geocode("上海市人民广场") is not None  # the next second is fine
 
 
@@ -79,4 +79,4 @@ def test_the_map_out_of_reach_is_a_provider_error() -> None:
         dead = f"http://127.0.0.1:{s.getsockname()[1]}"
     with pytest.raises(MapProviderError) as down:
         TencentGeocoder(dead, "k", "s", timeout=1).geocode("上海市人民广场")
-    assert down.value.status == 0
+    assert down.value.provider_status == 0
