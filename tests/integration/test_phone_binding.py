@@ -12,8 +12,11 @@ import boto3
 import pytest
 from common.clock import clock
 from common.settings import get_settings
+from common.wechat_api import AccessTokens, WeChatServerApi
 
 from functions.identity import contact_for
+from functions.identity.wechat import WeChatPhoneClient
+from functions.notifications.wechat import SubscribeMessageClient
 from infra.standins.sms import SmsStandIn
 from infra.standins.wechat import WeChatStandIn
 from tests.integration.conftest import Api
@@ -264,3 +267,15 @@ def test_the_phone_exchange_reuses_the_access_token_and_survives_a_rotation(
     assert app.post("/v1/worker/phone", {"code": f"phone:{fresh_phone()}"}, token=token).status == 200
     assert wechat.calls["/cgi-bin/stable_token"] == tokens + 1
     assert wechat.calls["/wxa/business/getuserphonenumber"] == exchanges + 3  # one refused, retried once
+
+
+def test_subscription_messages_and_the_phone_exchange_share_one_access_token(wechat: WeChatStandIn) -> None:
+    tokens = AccessTokens()  # one cache, as the process has one (common.wechat_api.TOKENS)
+    messenger = SubscribeMessageClient(wechat.url, wechat.appid, wechat.secret, tokens=tokens)
+    phones = WeChatPhoneClient(WeChatServerApi(wechat.url, wechat.appid, wechat.secret, tokens=tokens))
+    wechat.grant("o-shared-token", "tpl-shared")
+    before = wechat.calls["/cgi-bin/stable_token"]
+    messenger.send("o-shared-token", "tpl-shared", "pages/index", {"thing1": {"value": "已接单"}})
+    number = fresh_phone()
+    assert phones.phone_number(f"phone:{number}").phone == number
+    assert wechat.calls["/cgi-bin/stable_token"] - before == 1
