@@ -26,6 +26,7 @@ from functions.booking.models import (
     WorkerOrdersQuery,
 )
 from functions.booking.views import assigned_to_worker, to_order
+from functions.booking.worker_view import WorkerOrder, for_worker
 
 bp = Blueprint(__name__)
 
@@ -137,28 +138,35 @@ def worker_orders(call: Call) -> Page[Order]:
     """The worker's orders, latest start first.
 
     Only orders offered or assigned to the token's worker, optionally in one `status`; paginated with `limit`
-    and `cursor`.
+    and `cursor`. The customer's address and phone are masked outside the contact window.
     """
-    return board.worker_orders(call.user_id, call.query)
-
-
-@route(bp, "/v1/worker/orders/{order_id}", "GET", response=Order)
-def worker_order(call: Call, order_id: str) -> Order:
-    """One order assigned to the worker.
-
-    With its timeline. An order that is not (or no longer) the worker's is 404.
-    """
-    return to_order(assigned_to_worker(store.get(order_id), call.user_id))
-
-
-def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> Order:
-    return idempotent(
-        call, f"order-{action}", Order, lambda: fn(call.user_id, order_id, now=call.now), order_id=order_id
+    page = board.worker_orders(call.user_id, call.query)
+    return Page[Order](
+        items=[Order.model_validate(for_worker(o, now=call.now).model_dump()) for o in page.items],
+        next_cursor=page.next_cursor,
     )
 
 
-@route(bp, "/v1/worker/orders/{order_id}/accept", "POST", response=Order, errors=(422,))
-def accept_order(call: Call, order_id: str) -> Order:
+@route(bp, "/v1/worker/orders/{order_id}", "GET", response=WorkerOrder)
+def worker_order(call: Call, order_id: str) -> WorkerOrder:
+    """One order assigned to the worker.
+
+    With its timeline; once accepted with `navigation` (point, address, route link). The customer's exact
+    address and phone are shown from acceptance until ``settings.worker_contact_hours_after_completion`` hours
+    after completion, masked otherwise. An order that is not (or no longer) the worker's is 404.
+    """
+    return for_worker(to_order(assigned_to_worker(store.get(order_id), call.user_id)), now=call.now)
+
+
+def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> WorkerOrder:
+    order = idempotent(
+        call, f"order-{action}", Order, lambda: fn(call.user_id, order_id, now=call.now), order_id=order_id
+    )
+    return for_worker(order, now=call.now)
+
+
+@route(bp, "/v1/worker/orders/{order_id}/accept", "POST", response=WorkerOrder, errors=(422,))
+def accept_order(call: Call, order_id: str) -> WorkerOrder:
     """Accept an order offered to the worker (待接单 → 已接单).
 
     Only an order offered to this worker and still waiting for an answer (409 otherwise); an offer not
@@ -168,8 +176,8 @@ def accept_order(call: Call, order_id: str) -> Order:
     return _worker_move(call, order_id, "accept", moves.accept)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/decline", "POST", response=Order, errors=(422,))
-def decline_order(call: Call, order_id: str) -> Order:
+@route(bp, "/v1/worker/orders/{order_id}/decline", "POST", response=WorkerOrder, errors=(422,))
+def decline_order(call: Call, order_id: str) -> WorkerOrder:
     """Decline an order offered to the worker.
 
     The worker's slots are released and the order is offered to the next best match; after
@@ -179,8 +187,8 @@ def decline_order(call: Call, order_id: str) -> Order:
     return _worker_move(call, order_id, "decline", moves.decline)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/start", "POST", response=Order, errors=(422,))
-def start_order(call: Call, order_id: str) -> Order:
+@route(bp, "/v1/worker/orders/{order_id}/start", "POST", response=WorkerOrder, errors=(422,))
+def start_order(call: Call, order_id: str) -> WorkerOrder:
     """Start the service (已接单 → 服务中).
 
     From ``settings.start_early_minutes`` minutes before the scheduled start (422 `TOO_EARLY` before that). A
@@ -190,8 +198,8 @@ def start_order(call: Call, order_id: str) -> Order:
     return _worker_move(call, order_id, "start", moves.start_service)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/complete", "POST", response=Order, errors=(422,))
-def complete_order(call: Call, order_id: str) -> Order:
+@route(bp, "/v1/worker/orders/{order_id}/complete", "POST", response=WorkerOrder, errors=(422,))
+def complete_order(call: Call, order_id: str) -> WorkerOrder:
     """Complete the service (服务中 → 已完成).
 
     The worker's earning is settled after the dispute window (``settings.dispute_window_seconds`` seconds)

@@ -80,6 +80,7 @@ class Call:
     now: datetime
     raw_body: bytes = b""
     context: dict[str, Any] = field(default_factory=dict)
+    source_ip: str = ""  # the client's address as API Gateway saw it (per-client limits)
 
     @property
     def user_id(self) -> str:
@@ -97,7 +98,8 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 
 def error_response(error: DomainError) -> Response:
-    return json_response(error.status, error.to_body())
+    # An error may carry headers of its own (a rate limit's Retry-After).
+    return json_response(error.status, error.to_body(), getattr(error, "headers", None))
 
 
 def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
@@ -151,6 +153,12 @@ def serialize(spec: RouteSpec, result: Any) -> Any:
     return result
 
 
+def source_ip(request: Any) -> str:
+    """The caller's IP from API Gateway's request context ("" when absent)."""
+    identity = (getattr(request, "context", None) or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "")
+
+
 def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     raw = request.raw_body or b""
@@ -159,7 +167,15 @@ def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
         principal = authorize(spec.auth, headers, now)
         body = parse_body(spec.body, raw) if spec.body is not None else None
         query = parse_query(spec.query, request.query_params) if spec.query is not None else None
-        call = Call(principal=principal, body=body, query=query, headers=headers, now=now, raw_body=raw)
+        call = Call(
+            principal=principal,
+            body=body,
+            query=query,
+            headers=headers,
+            now=now,
+            raw_body=raw,
+            source_ip=source_ip(request),
+        )
         result = spec.handler(call, **params)
         if isinstance(result, Response):
             return result

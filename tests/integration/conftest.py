@@ -123,3 +123,15 @@ def events(api: Api) -> Any:
     from tests.integration.event_helpers import EventFlow
 
     return EventFlow(app)
+
+
+@pytest.fixture(scope="session")
+def maps() -> Iterator[Any]:
+    """The Tencent Location Service stand-in (geocoder, signed requests); the app's map settings point at it."""
+    from infra.standins.maps import MapStandIn
+
+    standin = MapStandIn(key="TEST-MAP-KEY", secret_key="test-map-secret-key")
+    os.environ.update(MAP_API_BASE=standin.url, MAP_KEY=standin.key, MAP_SECRET_KEY=standin.secret_key)
+    get_settings.cache_clear()
+    yield standin
+    standin.close()
