@@ -25,9 +25,10 @@ from functions.booking.models import (
     OrdersQuery,
     Quote,
     QuoteRequest,
+    WorkerOrder,
     WorkerOrdersQuery,
 )
-from functions.booking.views import assigned_to_worker, to_order
+from functions.booking.views import assigned_to_worker, to_worker_order
 
 bp = Blueprint(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -115,10 +116,10 @@ def worker_orders(call: Call) -> Page[Order]:
     return board.worker_orders(call.user_id, call.query)
 
 
-@route(bp, "/v1/worker/orders/{order_id}", "GET", response=Order)
-def worker_order(call: Call, order_id: str) -> Order:
-    """One order assigned to the worker."""
-    return to_order(assigned_to_worker(store.get(order_id), call.user_id))
+@route(bp, "/v1/worker/orders/{order_id}", "GET", response=WorkerOrder)
+def worker_order(call: Call, order_id: str) -> WorkerOrder:
+    """One order assigned to the worker, with the customer's rating from other workers' reviews."""
+    return to_worker_order(assigned_to_worker(store.get(order_id), call.user_id), call.user_id)
 
 
 def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> Order:

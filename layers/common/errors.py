@@ -130,3 +130,12 @@ class IdempotencyInProgress(Conflict):
         "IDEMPOTENCY_IN_PROGRESS",
         "a request with this Idempotency-Key is still in progress",
     )
+
+
+# --- reviews (issue 10) ---
+class AlreadyReviewed(Conflict):
+    code, default_message = "ALREADY_REVIEWED", "this order has already been reviewed by this side"
+
+
+class ReviewWindowClosed(RuleViolation):
+    code, default_message = "REVIEW_WINDOW_CLOSED", "the time to review this order is over"
