@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from common.clock import clock
@@ -35,6 +36,9 @@ def review(world: World, customer: str, order_id: str, stars: int = 5, **extra: 
 
 
 def recalculate(world: World) -> int:
+    """Run the scheduled credit recalculation as EventBridge would; how many workers it recalculated."""
     from functions.reviews.tasks import credit_recalculation
+    from infra.local.schedules import scheduled_event
 
-    return credit_recalculation({}, None)["recalculated"]
+    event = scheduled_event(SimpleNamespace(name="credit-recalculation"), clock.now())  # type: ignore[arg-type]
+    return credit_recalculation(event, None)["recalculated"]
