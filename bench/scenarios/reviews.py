@@ -21,8 +21,8 @@ from bench.scenarios import Endpoint, progress
 from bench.scenarios.matching import ADDRESS, _catalog, _customer, _record
 from bench.scenarios.orders import _bench_day, _order
 from functions.booking import store as booking_store
+from functions.reviews import credit_store, store
 from functions.reviews import rules as review_rules
-from functions.reviews import store
 from functions.workers import store as worker_store
 
 SIZES = (1_000, 100_000)
@@ -33,12 +33,12 @@ LISTED = 60  # reviews in w0000001's public list
 
 def _credit_items(size: int) -> None:
     now = iso(clock.now())
-    with store.CreditItem.batch_write() as batch:
+    with credit_store.CreditItem.batch_write() as batch:
         for n in range(size):
             worker = f"w{n + 1:07d}"
             batch.save(
-                store.CreditItem(
-                    *store.credit_key(worker),
+                credit_store.CreditItem(
+                    *credit_store.credit_key(worker),
                     worker_id=worker,
                     score=600 + n % 300,
                     dirty_seq=0,
@@ -110,9 +110,9 @@ def _dirty_the_same_workers(i: int) -> None:
     for n in range(DIRTY):
         worker = f"w{n + 1:07d}"
         with store.transaction() as tx:
-            store.add_tally(tx, worker, month, reviews=1, review_points=15 if i % 2 else 3)
+            credit_store.add_tally(tx, worker, month, reviews=1, review_points=15 if i % 2 else 3)
             shard = review_rules.dirty_shard(worker, shards)
-            store.mark_dirty(tx, worker, shard=shard, at=iso(at), cause=("review", f"bench{i}"))
+            credit_store.mark_dirty(tx, worker, shard=shard, at=iso(at), cause=("review", f"bench{i}"))
 
 
 def endpoints(ctx: dict[str, Any]) -> list[Endpoint]:

@@ -21,7 +21,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from functions import booking, identity, workers
-from functions.reviews import rules, store
+from functions.reviews import credit_store, rules, store
 from functions.reviews.credit import month_of
 from functions.reviews.models import (
     CustomerReviewIn,
@@ -70,7 +70,7 @@ def mark(
 ) -> None:
     """Mark the worker's credit for the next recalculation."""
     shard = rules.dirty_shard(worker_id, get_settings().credit_dirty_shards)
-    store.mark_dirty(tx, worker_id, shard=shard, at=at, cause=cause, since=since)
+    credit_store.mark_dirty(tx, worker_id, shard=shard, at=at, cause=cause, since=since)
 
 
 def to_review(item: store.ReviewItem) -> Review:
@@ -122,7 +122,7 @@ def review_worker(customer_id: str, order_id: str, body: CustomerReviewIn, *, no
             worker_id, attitude=body.attitude, skill=body.skill, quality=body.quality, tx=tx
         )
         points = body.attitude + body.skill + body.quality
-        store.add_tally(tx, worker_id, item.month, reviews=1, review_points=points)
+        credit_store.add_tally(tx, worker_id, item.month, reviews=1, review_points=points)
         mark(tx, worker_id, at, ("review", item.id))
 
     commit(write, first=AlreadyReviewed, message="you have already reviewed this order")
@@ -169,7 +169,9 @@ def take_back(tx: TransactWrite, review: store.ReviewItem, *, reason: str, by: s
             "quality": int(review.quality),
         }
         workers.record_rating(review.worker_id, **scores, tx=tx, remove=True)
-        store.add_tally(tx, review.worker_id, review.month, reviews=-1, review_points=-sum(scores.values()))
+        credit_store.add_tally(
+            tx, review.worker_id, review.month, reviews=-1, review_points=-sum(scores.values())
+        )
         mark(tx, review.worker_id, at, ("review", review.id))
     else:
         store.add_customer_rating(

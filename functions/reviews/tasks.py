@@ -10,7 +10,7 @@ from common.clock import clock
 from common.log import logger
 from pynamodb.transactions import TransactWrite
 
-from functions.reviews import credit_service
+from functions.reviews import recalculation
 
 bp = Blueprint(__name__)
 
@@ -27,10 +27,10 @@ CREDIT_EVENTS = (
 @bp.schedule(Rate(1, unit=Rate.HOURS), name="credit-recalculation")
 def credit_recalculation(event: Any, context: Any = None) -> dict[str, int]:
     """Scheduled hourly: recompute the workers marked dirty, and only those → ``{"recalculated": n}``."""
-    return {"recalculated": credit_service.recalculate(now=clock.now())}
+    return {"recalculated": recalculation.recalculate(now=clock.now())}
 
 
 def on_order_event(detail_type: str, detail: dict[str, Any], tx: TransactWrite) -> None:
     """One order event into the worker's credit inputs (ADD) and the dirty mark, in the consumer's transaction."""
-    if credit_service.count_order_event(detail_type, detail, tx):
+    if recalculation.count_order_event(detail_type, detail, tx):
         logger.info("credit input counted", extra={"event": detail_type, "order_id": detail.get("order_id")})
