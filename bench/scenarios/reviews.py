@@ -17,6 +17,7 @@ from common.auth import issue_token
 from common.clock import clock, iso
 from common.settings import get_settings
 
+from bench import env
 from bench.scenarios import Endpoint, progress
 from bench.scenarios.matching import ADDRESS, _catalog, _customer, _record
 from bench.scenarios.orders import _bench_day, _order
@@ -91,6 +92,7 @@ def seed(size: int) -> dict[str, Any]:
     from infra.local import dev_routes, schedules
 
     dev_routes.install(app, schedules.jobs(app))  # the local stack's POST /v1/dev/jobs/{name}
+    env.lean_transactions()  # moto copies the whole table per transaction; DynamoDB does not
     ids = _catalog()
     now, today = iso(clock.now()), _bench_day().date().isoformat()
     worker_store.bulk_put(
