@@ -270,8 +270,9 @@ def reinstate(worker_id: str, note: str, *, operator_id: str, now: datetime) -> 
 
 def list_workers(query: AdminWorkersQuery) -> Page[WorkerAdminSummary]:
     """Workers in one status, longest waiting first (the review queue for ``pending``)."""
-    start = decode_cursor(query.cursor, expect={"GSI1PK": f"WORKERS#{query.status}"})
-    records, last = store.list_by_status(query.status, query.limit, start)
+    start = decode_cursor(query.cursor, expect={"GSI1PK": store.status_partition(query.status)})
+    page = store.list_by_status(query.status, query.limit, start)
+    records, last = page.items, page.last_key
     items = [
         WorkerAdminSummary(id=r.id, name=r.profile.name, status=r.status, skills=r.skills, since=r.since)
         for r in records
