@@ -236,7 +236,7 @@ def decide_appeal(appeal_id: str, upheld: bool, note: str, *, operator_id: str, 
             return
         if review is not None:
             if not review.hidden:
-                take_back(tx, review, reason=f"申诉成立: {note}", by=operator_id, at=at)
+                take_back(tx, review, reason=f"申诉成立: {note}", by=operator_id, now=now)
         else:
             credit_store.withdraw_demerit(tx, item.worker_id, item.subject_id)
             mark(tx, item.worker_id, at, ("appeal", item.id))

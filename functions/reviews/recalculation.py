@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from common import events
 from common.clock import business_tz, iso
 from common.errors import NotFound
 from common.ids import derived_id
@@ -151,6 +152,16 @@ def recalculate_worker(item: credit_store.CreditItem, *, now: datetime, policy: 
                     reasons=reasons,
                 )
                 credit_store.put_history(tx, worker_id, entry)
+                changed = {
+                    "worker_id": worker_id,
+                    "score": result.score,
+                    "level": result.level,
+                    "previous_score": previous,
+                    "delta": result.score - previous,
+                    "at": at,
+                }
+                event_id = derived_id(now, f"CreditChanged:{worker_id}:{int(item.dirty_seq or 0)}")
+                events.add(tx, "CreditChanged", changed, event_id=event_id, now=now)
     except TransactWriteError as exc:
         if exc.cause_response_code == "TransactionCanceledException":
             return False

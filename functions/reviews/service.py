@@ -9,12 +9,14 @@ Hiding is the same writes taken back, once.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from common import events
 from common.clock import business_tz, iso
+from common.db import cancellation_reasons, transact
 from common.errors import AlreadyReviewed, Conflict, InvalidTransition, NotFound
+from common.ids import derived_id
 from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
 from pynamodb.exceptions import TransactWriteError
@@ -31,30 +33,53 @@ from functions.reviews.models import (
     WorkerReviewIn,
 )
 
-CONFLICT_RETRIES = 5  # transactions touching the same counters at once are cancelled: try again
+CONFLICT_RETRIES = 8  # reviews and consumers touch the same counters at once: DynamoDB cancels, we retry
+
+
+def submitted(tx: TransactWrite, item: store.ReviewItem, now: datetime) -> None:
+    """``ReviewSubmitted`` with the review; for a customer's review, the worker is told (``NotificationRequested``)."""
+    scores = ("attitude", "skill", "quality") if item.side == "customer" else ("cooperation", "environment")
+    detail = {
+        "review_id": item.id,
+        "order_id": item.order_id,
+        "side": item.side,
+        "worker_id": item.worker_id,
+        "customer_id": item.customer_id,
+        "category_id": item.category_id,
+        **{name: getattr(item, name) for name in scores},
+        "at": item.created_at,
+    }
+    if item.side == "customer":
+        detail["overall"] = round((item.attitude + item.skill + item.quality) / 3, 2)
+    events.add(tx, "ReviewSubmitted", detail, event_id=derived_id(now, f"ReviewSubmitted:{item.id}"), now=now)
+    if item.side == "customer":
+        notice = {
+            "recipient_role": "worker",
+            "user_id": item.worker_id,
+            "kind": "new_review",
+            "title": "收到新评价",
+            "body": f"客户给了您{detail['overall']:.1f}分的评价",
+            "data": {"review_id": item.id, "order_id": item.order_id},
+        }
+        events.add(
+            tx, "NotificationRequested", notice, event_id=derived_id(now, f"review-notice:{item.id}"), now=now
+        )
 
 
 def commit(
     write: Callable[[TransactWrite], None], *, first: Callable[[str], Exception], message: str
 ) -> None:
     """Run ``write`` in one transaction; ``first`` when its first operation's condition failed; retried while
-    DynamoDB cancels it only for a concurrent transaction on the same items."""
-    for attempt in range(CONFLICT_RETRIES + 1):
-        try:
-            with store.transaction() as tx:
-                write(tx)
-            return
-        except TransactWriteError as exc:
-            if exc.cause_response_code != "TransactionCanceledException":
-                raise
-            reasons = store.cancellation_reasons(exc)
-            if reasons and reasons[0] == "ConditionalCheckFailed":
-                raise first(message) from exc
-            failed = [r for r in reasons if r not in (None, "None")]
-            if failed and all(r == "TransactionConflict" for r in failed) and attempt < CONFLICT_RETRIES:
-                time.sleep(0.02 * (attempt + 1))
-                continue
+    DynamoDB cancels it only for a concurrent transaction on the same items (``common.db.retry_conflicts``)."""
+    try:
+        transact(write, retries=CONFLICT_RETRIES)
+    except TransactWriteError as exc:
+        reasons = cancellation_reasons(exc)
+        if reasons and reasons[0] == "ConditionalCheckFailed":
+            raise first(message) from exc
+        if reasons:
             raise Conflict("the review changed meanwhile; try again") from exc
+        raise
 
 
 def _month(now: datetime) -> str:
@@ -124,6 +149,7 @@ def review_worker(customer_id: str, order_id: str, body: CustomerReviewIn, *, no
         points = body.attitude + body.skill + body.quality
         credit_store.add_tally(tx, worker_id, item.month, reviews=1, review_points=points)
         mark(tx, worker_id, at, ("review", item.id))
+        submitted(tx, item, now)
 
     commit(write, first=AlreadyReviewed, message="you have already reviewed this order")
     workers.refresh_rating(worker_id)
@@ -154,14 +180,19 @@ def review_customer(worker_id: str, order_id: str, body: WorkerReviewIn, *, now:
     def write(tx: TransactWrite) -> None:
         store.put_review(tx, item)
         store.add_customer_rating(tx, order.customer_id, body.cooperation, body.environment, 1)
+        submitted(tx, item, now)
 
     commit(write, first=AlreadyReviewed, message="you have already reviewed this order")
     return to_review(item)
 
 
-def take_back(tx: TransactWrite, review: store.ReviewItem, *, reason: str, by: str, at: str) -> None:
-    """Hide a review in ``tx``: out of the list, the rating and the credit inputs, kept with the reason."""
+def take_back(tx: TransactWrite, review: store.ReviewItem, *, reason: str, by: str, now: datetime) -> None:
+    """Hide a review in ``tx``: out of the list, the rating and the credit inputs, kept with the reason;
+    ``ReviewHidden`` with it."""
+    at = iso(now)
     store.hide_review(tx, review, reason=reason, by=by, at=at)
+    detail = {"review_id": review.id, "worker_id": review.worker_id, "at": at}
+    events.add(tx, "ReviewHidden", detail, event_id=derived_id(now, f"ReviewHidden:{review.id}"), now=now)
     if review.side == "customer":
         scores = {
             "attitude": int(review.attitude),
@@ -192,9 +223,8 @@ def hide(review_id: str, reason: str, *, operator_id: str, now: datetime) -> Rev
     item = find_review(review_id)
     if item.hidden:
         raise Conflict("the review is already hidden", code="ALREADY_HIDDEN")
-    at = iso(now)
     commit(
-        lambda tx: take_back(tx, item, reason=reason, by=operator_id, at=at),
+        lambda tx: take_back(tx, item, reason=reason, by=operator_id, now=now),
         first=Conflict,
         message="the review is already hidden",
     )

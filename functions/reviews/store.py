@@ -15,7 +15,7 @@ from functools import lru_cache
 from common.db import Item, connection
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 
@@ -26,12 +26,6 @@ def tx_connection() -> Connection:
 
 def transaction() -> TransactWrite:
     return TransactWrite(connection=tx_connection())
-
-
-def cancellation_reasons(exc: TransactWriteError) -> list[str | None]:
-    """The per-operation reasons of a cancelled transaction (None where that operation was fine)."""
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return [getattr(r, "code", None) if r is not None else None for r in reasons]
 
 
 def worker_pk(worker_id: str) -> str:

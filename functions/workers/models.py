@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from common.models import Strict
 from common.pagination import PageQuery
 from common.settings import get_settings
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from functions.workers.rules import CardSkill
 
