@@ -60,6 +60,7 @@ def submitted(tx: TransactWrite, item: store.ReviewItem, now: datetime) -> None:
             "title": "收到新评价",
             "body": f"客户给了您{detail['overall']:.1f}分的评价",
             "data": {"review_id": item.id, "order_id": item.order_id},
+            "at": item.created_at,
         }
         events.add(
             tx, "NotificationRequested", notice, event_id=derived_id(now, f"review-notice:{item.id}"), now=now

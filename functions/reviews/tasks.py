@@ -50,6 +50,7 @@ def remind_to_review(event: DomainEvent, tx: TransactWrite) -> None:
         "title": "服务已完成，请评价",
         "body": f"{detail.get('service_name') or '本次服务'}已完成，{days}天内可以评价服务人员",
         "data": {"order_id": detail["order_id"]},
+        "at": detail["at"],
     }
     at = clock.now()
     events.add(
