@@ -17,7 +17,6 @@ from common.auth import issue_token
 from common.clock import clock, iso
 from common.settings import get_settings
 
-from bench import env
 from bench.scenarios import Endpoint, progress
 from bench.scenarios.matching import ADDRESS, _catalog, _customer, _record
 from bench.scenarios.orders import _bench_day, _order
@@ -89,6 +88,7 @@ def _listed(worker: str) -> None:
 
 def seed(size: int) -> dict[str, Any]:
     from app import app
+    from bench import env  # the bench's own process only: importing it sets the bench environment
     from infra.local import dev_routes, schedules
 
     dev_routes.install(app, schedules.jobs(app))  # the local stack's POST /v1/dev/jobs/{name}

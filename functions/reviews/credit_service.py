@@ -82,7 +82,8 @@ def credit_view(worker_id: str, *, limit: int | None = None, cursor: str | None 
     level = level_of(score, policy)
     reasons = [CreditReason.model_validate(r) for r in (item.reasons or [])] if item is not None else []
     start = decode_cursor(cursor, expect={"PK": store.worker_pk(worker_id)})
-    entries, last = credit_store.history(worker_id, limit or get_settings().credit_history_page, start)
+    page = credit_store.history(worker_id, limit or get_settings().credit_history_page, start)
+    entries, last = page.items, page.last_key
     history = [
         HistoryEntry(
             at=e.at,
@@ -215,8 +216,8 @@ def file_appeal(worker_id: str, body: AppealIn, *, now: datetime) -> Appeal:
 
 def list_appeals(query: AppealsQuery) -> Page[Appeal]:
     start = decode_cursor(query.cursor, expect={"GSI1PK": credit_store.appeals_partition(query.status)})
-    items, last = credit_store.appeals_by_status(query.status, query.limit, start)
-    return Page[Appeal](items=[to_appeal(i) for i in items], next_cursor=encode_cursor(last))
+    page = credit_store.appeals_by_status(query.status, query.limit, start)
+    return Page[Appeal](items=[to_appeal(i) for i in page.items], next_cursor=encode_cursor(page.last_key))
 
 
 def decide_appeal(appeal_id: str, upheld: bool, note: str, *, operator_id: str, now: datetime) -> Appeal:

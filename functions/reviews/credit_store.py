@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from common.db import Item
+from common.pagination import StorePage
 from common.table import GSI1
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -198,7 +199,7 @@ def put_history(tx: TransactWrite, worker_id: str, entry: HistoryItem) -> None:
     tx.save(entry, condition=HistoryItem.PK.does_not_exist())
 
 
-def history(worker_id: str, limit: int, start: dict | None) -> tuple[list[HistoryItem], dict | None]:
+def history(worker_id: str, limit: int, start: dict | None) -> StorePage[HistoryItem]:
     result = HistoryItem.query(
         worker_pk(worker_id),
         HistoryItem.SK.startswith("CREDITLOG#"),
@@ -206,7 +207,7 @@ def history(worker_id: str, limit: int, start: dict | None) -> tuple[list[Histor
         limit=limit,
         last_evaluated_key=start,
     )
-    return list(result), result.last_evaluated_key
+    return StorePage.of(result)
 
 
 def history_sk(at: str, entry_id: str) -> str:
@@ -273,6 +274,6 @@ def decide_appeal(tx: TransactWrite, item: AppealItem, *, status: str, note: str
     )
 
 
-def appeals_by_status(status: str, limit: int, start: dict | None) -> tuple[list[AppealItem], dict | None]:
+def appeals_by_status(status: str, limit: int, start: dict | None) -> StorePage[AppealItem]:
     result = AppealItem.by_status.query(appeals_partition(status), limit=limit, last_evaluated_key=start)
-    return list(result), result.last_evaluated_key
+    return StorePage.of(result)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from common.models import Strict
+from common.pagination import PageQuery
+from pydantic import BaseModel, Field, StringConstraints
 
 from functions.reviews.credit import CreditEffects, CreditReason
 
@@ -17,10 +19,6 @@ ReviewText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=
 Side = Literal[
     "customer", "worker"
 ]  # who wrote it: the customer (of the worker) or the worker (of the customer)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CustomerReviewIn(Strict):
@@ -159,10 +157,8 @@ class Appeal(BaseModel):
     decided_by: str | None = None
 
 
-class AppealsQuery(BaseModel):
+class AppealsQuery(PageQuery):
     status: AppealStatus = "open"
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
 
 
 class DecideIn(Strict):
@@ -170,9 +166,8 @@ class DecideIn(Strict):
     note: Note
 
 
-class HistoryQuery(BaseModel):
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
+class HistoryQuery(PageQuery):
+    """The history's page (``credit_history_page`` by default)."""
 
 
 class Recalculated(BaseModel):

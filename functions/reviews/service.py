@@ -239,7 +239,8 @@ def hide(review_id: str, reason: str, *, operator_id: str, now: datetime) -> Rev
 
 def _page(worker_id: str, limit: int, cursor: str | None) -> Page[ReviewPublic]:
     start = decode_cursor(cursor, expect={"PK": store.worker_pk(worker_id)})
-    items, last = store.listed_reviews(worker_id, limit, start)
+    page = store.listed_reviews(worker_id, limit, start)
+    items, last = page.items, page.last_key
     reviews = [
         ReviewPublic(
             id=i.id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from common.db import Item, connection
+from common.pagination import StorePage
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist
@@ -143,7 +144,7 @@ def hide_review(tx: TransactWrite, review: ReviewItem, *, reason: str, by: str, 
         tx.delete(ListedReview(worker_pk(review.worker_id), review.list_sk))
 
 
-def listed_reviews(worker_id: str, limit: int, start: dict | None) -> tuple[list[ListedReview], dict | None]:
+def listed_reviews(worker_id: str, limit: int, start: dict | None) -> StorePage[ListedReview]:
     result = ListedReview.query(
         worker_pk(worker_id),
         ListedReview.SK.startswith("REVIEW#"),
@@ -151,7 +152,7 @@ def listed_reviews(worker_id: str, limit: int, start: dict | None) -> tuple[list
         limit=limit,
         last_evaluated_key=start,
     )
-    return list(result), result.last_evaluated_key
+    return StorePage.of(result)
 
 
 def add_customer_rating(
