@@ -16,6 +16,9 @@ from functions.notifications.api import bp as notifications
 from functions.notifications.tasks import bp as notification_tasks
 from functions.payments.api import bp as payments
 from functions.payments.tasks import tasks as payment_tasks
+from functions.reviews import extensions as reviews_extensions  # noqa: F401 (its import registers into booking)
+from functions.reviews.api import bp as reviews
+from functions.reviews.tasks import bp as reviews_tasks
 from functions.workers.api import bp as workers
 
 app = Chalice(app_name="jiazheng")
@@ -35,6 +38,8 @@ for blueprint in (
     notification_tasks,
     payments,
     payment_tasks,
+    reviews,
+    reviews_tasks,
     outbox_relay,
 ):
     app.register_blueprint(blueprint)

@@ -34,7 +34,8 @@ def measure(client: Any, ep: Endpoint, repeat: int) -> tuple[float, float, float
         payload = json.dumps(body).encode() if body is not None else b""
         with metered() as tally:
             t0 = time.perf_counter()
-            resp = getattr(client.http, ep.method.lower())(ep.path, headers=headers, body=payload)
+            path = ep.path(i) if callable(ep.path) else ep.path
+            resp = getattr(client.http, ep.method.lower())(path, headers=headers, body=payload)
             millis.append((time.perf_counter() - t0) * 1000)
         if resp.status_code != ep.expect:
             raise SystemExit(f"{ep.label}: expected {ep.expect}, got {resp.status_code}: {resp.body[:300]!r}")

@@ -39,3 +39,19 @@ EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS + NOTIFICATION_EVENTS)
 # booking: the order workflow's technical failures (after retries), for operators to see (no consumer: the queue is
 # the dead-letter list; its depth alarms). Detail: {"order_id", "execution", "error": {"Error", "Cause"}}.
 EVENT_QUEUES += (EventQueue("order-lifecycle-failures", WORKFLOW_EVENTS),)
+
+
+# reviews: order events count into the workers' credit inputs and mark them dirty (functions/reviews/tasks.py).
+EVENT_QUEUES += (
+    EventQueue(
+        "reviews",
+        (
+            "OrderAccepted",
+            "OrderCompleted",
+            "OrderCancelled",
+            "OrderDeclined",
+            "OrderNoShow",
+            "ComplaintResolved",
+        ),
+    ),
+)

@@ -2,11 +2,33 @@
 
 Other capabilities may call: ``mark_paid`` and ``get_order_for_payment`` (payments), ``get_order_for_settlement``
 (payments' settlement), ``register_discount_step`` (marketing plugs its member, coupon and points steps into the
-quote pipeline).
+quote pipeline), ``get_order_for_review`` (reviews reads the order it reviews), ``register_price_step``,
+``register_commission_rule`` and ``register_customer_rating_source`` (reviews plugs in the credit price line, the
+best level's commission and the customer's rating on the worker's view; booking never imports reviews).
 """
 
+from functions.booking.models import CustomerRating, OrderReviewView, PriceLine
 from functions.booking.moves import mark_paid
-from functions.booking.pricing import register_discount_step
-from functions.booking.service import get_order_for_payment, get_order_for_settlement
+from functions.booking.pricing import (
+    PricingContext,
+    register_commission_rule,
+    register_discount_step,
+    register_price_step,
+)
+from functions.booking.service import get_order_for_payment, get_order_for_review, get_order_for_settlement
+from functions.booking.views import register_customer_rating_source
 
-__all__ = ["get_order_for_payment", "get_order_for_settlement", "mark_paid", "register_discount_step"]
+__all__ = [
+    "CustomerRating",
+    "OrderReviewView",
+    "PriceLine",
+    "PricingContext",
+    "get_order_for_payment",
+    "get_order_for_review",
+    "get_order_for_settlement",
+    "mark_paid",
+    "register_commission_rule",
+    "register_customer_rating_source",
+    "register_discount_step",
+    "register_price_step",
+]

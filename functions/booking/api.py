@@ -23,10 +23,11 @@ from functions.booking.models import (
     OrdersQuery,
     Quote,
     QuoteRequest,
+    WorkerOrder,
     WorkerOrdersQuery,
 )
-from functions.booking.views import assigned_to_worker, to_order
-from functions.booking.worker_view import WorkerOrder, for_worker
+from functions.booking.views import assigned_to_worker, to_worker_order
+from functions.booking.worker_view import for_worker
 
 bp = Blueprint(__name__)
 
@@ -151,11 +152,13 @@ def worker_orders(call: Call) -> Page[Order]:
 def worker_order(call: Call, order_id: str) -> WorkerOrder:
     """One order assigned to the worker.
 
-    With its timeline; once accepted with `navigation` (point, address, route link). The customer's exact
+    With its timeline and `customer_rating` (other workers' reviews of the customer); once accepted with
+    `navigation` (point, address, route link). The customer's exact
     address and phone are shown from acceptance until ``settings.worker_contact_hours_after_completion`` hours
     after completion, masked otherwise. An order that is not (or no longer) the worker's is 404.
     """
-    return for_worker(to_order(assigned_to_worker(store.get(order_id), call.user_id)), now=call.now)
+    item = assigned_to_worker(store.get(order_id), call.user_id)
+    return for_worker(to_worker_order(item, call.user_id), now=call.now)
 
 
 def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> WorkerOrder:

@@ -23,12 +23,23 @@ class QuoteRequest(Strict):
     units: Annotated[int, Field(ge=1, le=1000)]
     coupon_id: Id | None = None
     points: Annotated[int, Field(ge=0)] | None = None
+    worker_id: Id | None = None
+
+
+class PriceLine(BaseModel):
+    """A signed change of the subtotal before the discounts (e.g. the chosen worker's credit multiplier)."""
+
+    line: str
+    amount_fen: int = Field(description="fen; positive raises the price, negative lowers it")
+    note: str = ""
 
 
 class Quote(BaseModel):
-    """The price of a booking: unit price × units, then the discount lines (member, coupon, points)."""
+    """The price of a booking: unit price × units, the adjustment lines, then the discount lines (member,
+    coupon, points)."""
 
     subtotal_fen: Fen
+    adjustments: list[PriceLine] = []
     member_discount_fen: Fen = 0
     coupon_discount_fen: Fen = 0
     points_discount_fen: Fen = 0
@@ -37,7 +48,6 @@ class Quote(BaseModel):
 
 class OrderRequest(QuoteRequest):
     address_id: Id
-    worker_id: Id | None = None
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     # Where the booking came from, for the statistics by channel: a share link, a referral, an ad campaign …
     channel: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None
@@ -98,6 +108,31 @@ class Order(BaseModel):
     timeline: list[TimelineEvent]
 
 
+class CustomerRating(BaseModel):
+    """How workers rated the customer (1-5 averages, rounded to 2 decimals; null before the first review)."""
+
+    count: int = 0
+    cooperation: float | None = None
+    environment: float | None = None
+
+
+class Navigation(BaseModel):
+    """Where to go: the point (GCJ-02), the address, and a Tencent Maps route link the worker's phone opens."""
+
+    lat: float
+    lng: float
+    address: str
+    url: str
+
+
+class WorkerOrder(Order):
+    """An order as its worker sees it: with the customer's rating from other workers' reviews, and
+    ``navigation`` once accepted (null otherwise)."""
+
+    customer_rating: CustomerRating = CustomerRating()
+    navigation: Navigation | None = None
+
+
 class OrderPaymentView(BaseModel):
     """What payments needs to take a payment for an order (INTERFACES.md)."""
 
@@ -107,6 +142,19 @@ class OrderPaymentView(BaseModel):
     description: str
     customer_id: str
     pay_deadline: str
+
+
+class OrderReviewView(BaseModel):
+    """What reviews needs to accept a review of an order."""
+
+    id: str
+    status: Status
+    customer_id: str
+    worker_id: str | None
+    service_id: str
+    category_id: str
+    start: str
+    completed_at: str | None
 
 
 class OrderSettlementView(BaseModel):

@@ -6,6 +6,7 @@ Each takes ``now`` and ids as arguments; the rules are in ``rules``, the items i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from functions.booking.models import (
     Order,
     OrderPaymentView,
     OrderRequest,
+    OrderReviewView,
     OrderSettlementView,
     Quote,
     QuoteRequest,
@@ -53,12 +55,14 @@ def _priced(
         coupon_id=req.coupon_id,
         points=req.points,
         now=now,
+        worker_id=req.worker_id,
     )
     return service, ctx, pricing.quote(ctx)
 
 
 def quote(customer_id: str, req: QuoteRequest, *, now: datetime) -> Quote:
-    """The price of a booking, with the discount lines the pipeline gives this customer."""
+    """The price of a booking, with the adjustment lines of the chosen worker (``worker_id``, optional) and the
+    discount lines the pipeline gives this customer."""
     return _priced(customer_id, req, now=now)[2]
 
 
@@ -66,7 +70,7 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
     """Book: check the time rules, price it, hold the worker's slots with the order in one transaction, start the
     order's workflow. Without ``worker_id`` the best free match is taken (the next one if it was just taken)."""
     s = get_settings()
-    service, ctx, price = _priced(customer_id, req, now=now)
+    service, ctx, _ = _priced(customer_id, req, now=now)
     address = identity.get_address(customer_id, req.address_id)
     start, end = ctx.start, rules.booking_end(ctx.start, req.units, service.duration_minutes)
     if req.worker_id:
@@ -98,6 +102,8 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
         "duration_minutes": service.duration_minutes,
     }
     for worker_id, name in candidates:
+        ctx = dataclasses.replace(ctx, worker_id=worker_id)  # the price and commission follow the worker
+        price = pricing.quote(ctx)
         item = store.new_order(
             id=order_id,
             status=rules.PENDING_PAYMENT,
@@ -117,7 +123,7 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
             ref_code=req.ref_code,
             created_at=iso(now),
             pay_deadline=iso(now + timedelta(seconds=s.payment_timeout_seconds)),
-            commission_percent=s.platform_commission_percent,
+            commission_percent=pricing.commission_percent(worker_id, s.platform_commission_percent),
             tried_workers=[worker_id],
             dispatches=1,
             timeline=[store.entry(iso(now), rules.PENDING_PAYMENT, "customer", "order placed")],
@@ -127,7 +133,9 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
             tx.save(item, condition=store.OrderItem.PK.does_not_exist())
             add_order_event(tx, "OrderCreated", item, actor="customer", note="order placed", now=now)
 
-        def discounts(tx: TransactWrite, item: store.OrderItem = item) -> None:
+        def discounts(
+            tx: TransactWrite, item: store.OrderItem = item, ctx: pricing.PricingContext = ctx
+        ) -> None:
             pricing.reserve_discounts(tx, ctx, priced_order(item))
 
         try:
@@ -190,4 +198,23 @@ def get_order_for_settlement(order_id: str) -> OrderSettlementView:
         fee_fen=int(item.fee_fen or 0),
         complaint_refund_fen=int(item.complaint_refund_fen or 0),
         commission_percent=int(item.commission_percent),
+    )
+
+
+def get_order_for_review(order_id: str) -> OrderReviewView:
+    """What reviews needs to accept a review of an order: who its customer and worker are, its status and when it
+    was completed (None until then). NotFound for no such order."""
+    item = store.get(order_id, consistent=True)
+    if item is None:
+        raise NotFound("no such order")
+    completed = [e.at for e in item.timeline or [] if e.status == rules.COMPLETED]
+    return OrderReviewView(
+        id=item.id,
+        status=item.status,  # type: ignore[arg-type]
+        customer_id=item.customer_id,
+        worker_id=item.worker_id,
+        service_id=item.service["id"],
+        category_id=item.service["category_id"],
+        start=item.start,
+        completed_at=completed[-1] if completed else None,
     )

@@ -14,28 +14,12 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from common.settings import get_settings
-from pydantic import BaseModel
 
-from functions.booking.models import AddressRef, Order
+from functions.booking.models import AddressRef, Navigation, Order, WorkerOrder
 
 ROUTE_PLAN_URL = "https://apis.map.qq.com/uri/v1/routeplan"
 _OPEN = ("accepted", "in_service")
 _STREET = re.compile(r"^\D*")  # the detail up to its first number: the road (漕溪北路 88 号 … → 漕溪北路)
-
-
-class Navigation(BaseModel):
-    """Where to go: the point (GCJ-02), the address, and a Tencent Maps route link the worker's phone opens."""
-
-    lat: float
-    lng: float
-    address: str
-    url: str
-
-
-class WorkerOrder(Order):
-    """``GET /v1/worker/orders/{id}``: the order, with ``navigation`` once accepted (null otherwise)."""
-
-    navigation: Navigation | None = None
 
 
 def completed_at(order: Order) -> datetime | None:
@@ -85,7 +69,8 @@ def route_link(lat: float, lng: float, address: str, referer: str) -> str:
 
 
 def for_worker(order: Order, *, now: datetime) -> WorkerOrder:
-    """The worker's view of an order assigned to them (module docstring)."""
+    """The worker's view of an order assigned to them (module docstring); a ``WorkerOrder`` given keeps its
+    customer rating."""
     s = get_settings()
     view = WorkerOrder.model_validate(order.model_dump())
     if not contact_visible(order, now=now, hours_after_completion=s.worker_contact_hours_after_completion):

@@ -179,3 +179,9 @@ def contact_for(user_id: str) -> Contact | None:
     if user is None:
         return None
     return Contact(user_id=user.id, role=user.role, openid=user.openid, phone=user.phone)
+
+
+def nickname_of(user_id: str) -> str | None:
+    """A user's nickname (what a review shows of its author), or None."""
+    user = store.get_user(user_id)
+    return getattr(user, "nickname", None) if user is not None else None

@@ -84,7 +84,9 @@ def rank_for_service(
             rating_count=card.rating_count,
             rating_overall=card.rating_overall,
             credit_score=card.credit_score,
-            credit_level=credit_level(card.credit_score, settings.credit_levels),
+            credit_level=credit_level(
+                card.credit_score, settings.credit_levels, settings.credit_restricted_below
+            ),
             experience_years=card.experience_years,
         )
         value, reasons = score(candidate, scoring)

@@ -1,12 +1,14 @@
 """Workers (家政人员): profiles, onboarding and verification, availability, the switch, the slot calendar, media.
 
 Other capabilities may call (shared/INTERFACES.md):
-- ``get_public_profile(worker_id) -> WorkerPublic``
+- ``get_public_profile(worker_id) -> WorkerPublic``, ``ensure_public(worker_id)`` (NotFound unless verified)
 - ``check_bookable(worker_id, category_ids, service_id, start, end, *, now, lat=None, lng=None)``
 - ``hold_slots(tx, worker_id, start, end, order_id)``, ``release_slots(worker_id, start, end, order_id)``,
   ``order_finished(worker_id, order_id)``, ``slot_keys(start, end, buffer_minutes)``
-- ``record_rating(worker_id, *, attitude, skill, quality)`` (reviews), ``set_credit_score(worker_id, score, *, now)``
-  (credit): the only ways to change a worker's rating and credit, so the matching index stays in step.
+- ``record_rating(worker_id, *, attitude, skill, quality, tx=None, remove=False)`` and ``refresh_rating(worker_id)``
+  (reviews), ``set_credit_score(worker_id, score, *, now, matchable, max_active_orders)`` (credit): the only ways
+  to change a worker's rating and credit, so the matching index, the concurrent-order cap and matchability stay in
+  step.
 - ``seed_workers(*, now, count, worker_ids)`` and ``seed_demo_workers(ctx)`` (the local stack's seed hook).
 Matching reads the directory: ``nearby_cards``, ``card_problem``, ``booking_loads``, ``keys_per_worker``,
 ``summarize``, ``WorkerCard``, ``WorkerLoad``, ``skill_fit``, ``credit_level``, ``SLOT_MINUTES``.
@@ -25,7 +27,13 @@ from functions.workers.search import (
     summarize,
 )
 from functions.workers.seed import seed_demo_workers, seed_workers
-from functions.workers.service import get_public_profile, record_rating, set_credit_score
+from functions.workers.service import (
+    ensure_public,
+    get_public_profile,
+    record_rating,
+    refresh_rating,
+    set_credit_score,
+)
 
 __all__ = [
     "SLOT_MINUTES",
@@ -37,12 +45,14 @@ __all__ = [
     "card_problem",
     "check_bookable",
     "credit_level",
+    "ensure_public",
     "get_public_profile",
     "hold_slots",
     "keys_per_worker",
     "nearby_cards",
     "order_finished",
     "record_rating",
+    "refresh_rating",
     "release_slots",
     "seed_demo_workers",
     "seed_workers",

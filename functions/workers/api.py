@@ -1,12 +1,12 @@
 """Worker routes: the worker's own profile, availability, switch, calendar and media; operators' onboarding and
-verification; the public profile and reviews."""
+verification; the public profile (its reviews are the reviews capability's routes)."""
 
 from __future__ import annotations
 
 from chalice import Blueprint
 from common.api import Call, route
 from common.ids import new_id
-from common.pagination import Page, PageQuery
+from common.pagination import Page
 
 from functions.workers import calendar, media, service
 from functions.workers.models import (
@@ -20,7 +20,6 @@ from functions.workers.models import (
     MediaUpload,
     NoteIn,
     ProfileIn,
-    ReviewPublic,
     VerifyIn,
     WorkerAdminSummary,
     WorkerOwn,
@@ -161,12 +160,3 @@ def get_public(call: Call, worker_id: str) -> WorkerPublic:
     certificate numbers. A worker who is not verified is 404, like an unknown one.
     """
     return service.get_public_profile(worker_id, now=call.now)
-
-
-@route(bp, "/v1/workers/{worker_id}/reviews", "GET", query=PageQuery, response=Page[ReviewPublic], auth=None)
-def get_reviews(call: Call, worker_id: str) -> Page[ReviewPublic]:
-    """Customers' reviews of the worker, newest first.
-
-    Public; paginated with `limit` and `cursor`.
-    """
-    return service.list_reviews(worker_id, limit=call.query.limit, cursor=call.query.cursor)

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from common.models import Strict
 from common.pagination import PageQuery
 from common.settings import get_settings
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from functions.workers.rules import CardSkill
 
@@ -226,20 +226,6 @@ class WorkerSummary(BaseModel):
     completed_orders: int
 
 
-class ReviewPublic(BaseModel):
-    """A customer's review of the worker (written by the reviews capability)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    order_id: str | None = None
-    attitude: int | None = None
-    skill: int | None = None
-    quality: int | None = None
-    text: str = ""
-    author: str | None = Field(None, description="the customer's nickname; null when anonymous")
-    created_at: str | None = None
-
-
 class MediaIn(Strict):
     kind: Literal["photo", "case_photo", "video", "certificate"]
     content_type: Literal["image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime"]
@@ -278,6 +264,8 @@ class WorkerRecord(BaseModel):
     days_off: list[str]
     accepting: bool = True
     credit_score: int
+    credit_matchable: bool = True  # False while the credit level is restricted (set by the credit capability)
+    credit_order_cap: int | None = None  # the credit level's concurrent-order cap (None: the platform's)
     last_review: Review | None = None
     verified_at: str | None = None
     since: str

@@ -155,3 +155,12 @@ class MapProviderError(UpstreamError):
     def __init__(self, message: str | None = None, *, provider_status: int = 0) -> None:
         super().__init__(message)
         self.provider_status = provider_status
+
+
+# --- reviews (issue 10) ---
+class AlreadyReviewed(Conflict):
+    code, default_message = "ALREADY_REVIEWED", "this order has already been reviewed by this side"
+
+
+class ReviewWindowClosed(RuleViolation):
+    code, default_message = "REVIEW_WINDOW_CLOSED", "the time to review this order is over"

@@ -51,6 +51,12 @@ WORKFLOW_EVENTS = ("OrderWorkflowFailed",)
 
 DETAIL_TYPES: tuple[str, ...] = ORDER_EVENTS + IDENTITY_EVENTS + NOTIFICATION_EVENTS + WORKFLOW_EVENTS
 
+# reviews (issue 10): ReviewSubmitted {review_id, order_id, side, worker_id, customer_id, category_id, attitude?,
+# skill?, quality?, overall?, cooperation?, environment?, at}; ReviewHidden {review_id, worker_id, at};
+# CreditChanged {worker_id, score, level, previous_score, delta, at}.
+REVIEW_EVENTS = ("ReviewSubmitted", "ReviewHidden", "CreditChanged")
+DETAIL_TYPES += REVIEW_EVENTS
+
 OUTBOX_PREFIX = "OUTBOX#"
 OUTBOX_SK = "EVENT"
 

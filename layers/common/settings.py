@@ -176,6 +176,45 @@ class Settings(BaseSettings):
     # The worker sees the customer's exact address and phone from acceptance until this long after completion.
     worker_contact_hours_after_completion: int = Field(24, ge=0, le=24 * 30)
 
+    # --- reviews (issue 10) ---
+    # Two-way reviews (DESIGN.md "Reviews and credit"): the window runs from the order's completion.
+    review_window_days: int = Field(15, ge=1)
+    review_text_max_chars: int = Field(500, ge=1)
+    review_media_max: int = Field(9, ge=0)
+    # Credit (信用分 0-1000): a worker below this is ``restricted`` (never matched, not bookable); the other
+    # levels' minimums are ``credit_levels``; a new worker starts at ``credit_start_score``.
+    credit_restricted_below: int = Field(250, ge=0, le=1000)
+    credit_window_months: int = Field(12, ge=1, le=36)  # only what happened in these months counts
+    credit_half_life_months: float = Field(3.0, gt=0)  # a month this old weighs half as much as this month
+    # Reviews: average overall 5 → +max, 3 → 0, 1 → -max, at full weight once this many (decayed) reviews.
+    credit_review_max_points: int = 200
+    credit_review_full_count: int = Field(10, ge=1)
+    # Completion rate = completed / (completed + worker cancellations + no-shows): at the target 0, at 100 %
+    # +max, below the target falling as steeply, never below -3 × max; full weight from this many orders.
+    credit_completion_max_points: int = 100
+    credit_completion_target: float = Field(0.9, gt=0, lt=1)
+    credit_completion_full_count: int = Field(10, ge=1)
+    credit_cancel_points: int = -15  # each cancellation by the worker (a decline counts)
+    credit_late_cancel_points: int = -40  # ... within this many hours of the start
+    credit_late_cancel_hours: int = Field(24, ge=0)
+    credit_no_show_points: int = -60  # each no-show the workflow saw
+    credit_complaint_points: int = -50  # each complaint resolved with penalize_worker
+    credit_violation_points: dict[str, int] = {
+        "no_show": -60,
+        "late": -20,
+        "misconduct": -100,
+        "fraud": -300,
+        "other": -30,
+    }
+    credit_tenure_points_per_month: int = 5  # months since the first order, capped
+    credit_tenure_max_points: int = 60
+    # Effects by level (API.md "effects"); a level missing from a map takes the platform default.
+    credit_price_percent: dict[str, int] = {"outstanding": 110, "excellent": 105, "poor": 95}
+    credit_commission_percent: dict[str, int] = {"outstanding": 15}  # else platform_commission_percent
+    credit_max_concurrent_orders: dict[str, int] = {"fair": 5, "poor": 2, "restricted": 0}
+    credit_dirty_shards: int = Field(4, ge=1, le=64)  # partitions of the dirty index (only ever raise it)
+    credit_history_page: int = Field(20, ge=1, le=100)  # history entries shown with the credit view
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
