@@ -60,7 +60,9 @@ def separate_slots(world: World, name: str, count: int) -> list[dict]:
 def test_fifty_concurrent_orders_using_one_coupon_exactly_one_holds_it(world: World) -> None:
     registered(world, "li")
     tpl = template(world)
-    coupon = world.api.post("/v1/me/coupons/claim", {"template_id": tpl["id"]}, token=world.customer("li").token).body
+    coupon = world.api.post(
+        "/v1/me/coupons/claim", {"template_id": tpl["id"]}, token=world.customer("li").token
+    ).body
     bodies = [{**b, "coupon_id": coupon["id"]} for b in separate_slots(world, "li", RACERS)]
 
     results = race(world, bodies, world.customer("li").token)
