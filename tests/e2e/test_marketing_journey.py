@@ -65,7 +65,9 @@ def test_claim_quote_order_pay_settle_earns_points_and_lifts_the_tier(marketing_
     assert template.status == 201, template.body
     worker_token, worker_id = verified_worker(stack, "e2e_mkt_zhou")
     customer, address_id = customer_with_address(stack, "e2e_mkt_zhao")
-    assert template.body["id"] in [t["id"] for t in stack.get("/v1/coupon-templates", token=customer).body["items"]]
+    assert template.body["id"] in [
+        t["id"] for t in stack.get("/v1/coupon-templates", token=customer).body["items"]
+    ]
     coupon = stack.post("/v1/me/coupons/claim", {"template_id": template.body["id"]}, token=customer)
     assert coupon.status == 201, coupon.body
     signed = stack.post("/v1/me/sign-in", token=customer)
@@ -73,13 +75,21 @@ def test_claim_quote_order_pay_settle_earns_points_and_lifts_the_tier(marketing_
     points = signed.body["points"]
 
     start = half_hour_after(now, 3)
-    body = {"service_id": SERVICE, "start": start.isoformat(), "units": 2, "coupon_id": coupon.body["id"], "points": points}
+    body = {
+        "service_id": SERVICE,
+        "start": start.isoformat(),
+        "units": 2,
+        "coupon_id": coupon.body["id"],
+        "points": points,
+    }
     quote = stack.post("/v1/quotes", body, token=customer)
     assert quote.status == 200, quote.body
     assert (quote.body["coupon_discount_fen"], quote.body["points_discount_fen"]) == (2000, points)
     assert quote.body["total_fen"] == quote.body["subtotal_fen"] - 2000 - points
 
-    booked = stack.post("/v1/orders", {**body, "address_id": address_id, "worker_id": worker_id}, token=customer)
+    booked = stack.post(
+        "/v1/orders", {**body, "address_id": address_id, "worker_id": worker_id}, token=customer
+    )
     assert booked.status == 201, booked.body
     order = booked.body
     assert order["price"] == quote.body
@@ -110,7 +120,9 @@ def test_claim_quote_order_pay_settle_earns_points_and_lifts_the_tier(marketing_
         assert history["balance"] == paid // 100
         assert [e["reason"] for e in history["items"]][:1] == ["order"]
         earnings = stack.get("/v1/worker/earnings", token=worker_token).body
-        assert earnings["balance_fen"] == order["price"]["subtotal_fen"] * 80 // 100  # the platform bore the discount
+        assert (
+            earnings["balance_fen"] == order["price"]["subtotal_fen"] * 80 // 100
+        )  # the platform bore the discount
         silver_quote = stack.post(
             "/v1/quotes",
             {"service_id": SERVICE, "start": half_hour_after(business_now(stack), 3).isoformat(), "units": 2},
