@@ -43,51 +43,54 @@ def _due_day(n: int, size: int) -> int:
 
 def _seed_customers(size: int, day0: datetime) -> None:
     now = iso(clock.now())
-    with store.MemberItem.batch_write() as members, store.CouponItem.batch_write() as coupons:
-        with identity_store.UserItem.batch_write() as users:
-            for n in range(size):
-                cid = f"m{n:07d}"
-                due = day0 + timedelta(days=_due_day(n, size))
-                member = store.MemberItem(
-                    store.member_pk(cid), store.PROFILE, customer_id=cid, tier="silver", balance=0
-                )
-                member.GSI3PK, member.GSI3SK = store.tier_partition("silver"), cid
-                members.save(member)
-                until = due.replace(hour=12)
-                coupon = store.CouponItem(
-                    *store.coupon_key(cid, f"cp{n:07d}"),
-                    id=f"cp{n:07d}",
-                    template_id="tpl-bench",
-                    customer_id=cid,
-                    name="满100减20",
-                    kind="threshold",
-                    discount_fen=2000,
-                    threshold_fen=10000,
-                    category_ids=[],
-                    valid_from=now,
-                    valid_until=iso(until),
-                    status="available",
-                    source="issue",
-                    issued_at=now,
-                    reminded=False,
-                )
-                coupon.GSI2PK = store.coupon_expiry_partition(until.date().isoformat())
-                coupon.GSI2SK = f"{cid}#{coupon.id}"
-                coupons.save(coupon)
-                user = identity_store.UserItem(
-                    *identity_store.user_key(cid),
-                    id=cid,
-                    role="customer",
-                    openid=f"o{cid}",
-                    referral_code=cid[-8:],
-                    birthday=f"1990-{due.strftime('%m-%d')}",
-                    created_at=now,
-                )
-                user.GSI1PK = identity_store.birthday_partition(due.strftime("%m-%d"))
-                user.GSI1SK = f"USER#{cid}"
-                users.save(user)
-                if (n + 1) % 10_000 == 0 or n + 1 == size:
-                    progress("customers", n + 1, size)
+    with (
+        store.MemberItem.batch_write() as members,
+        store.CouponItem.batch_write() as coupons,
+        identity_store.UserItem.batch_write() as users,
+    ):
+        for n in range(size):
+            cid = f"m{n:07d}"
+            due = day0 + timedelta(days=_due_day(n, size))
+            member = store.MemberItem(
+                store.member_pk(cid), store.PROFILE, customer_id=cid, tier="silver", balance=0
+            )
+            member.GSI3PK, member.GSI3SK = store.tier_partition("silver"), cid
+            members.save(member)
+            until = due.replace(hour=12)
+            coupon = store.CouponItem(
+                *store.coupon_key(cid, f"cp{n:07d}"),
+                id=f"cp{n:07d}",
+                template_id="tpl-bench",
+                customer_id=cid,
+                name="满100减20",
+                kind="threshold",
+                discount_fen=2000,
+                threshold_fen=10000,
+                category_ids=[],
+                valid_from=now,
+                valid_until=iso(until),
+                status="available",
+                source="issue",
+                issued_at=now,
+                reminded=False,
+            )
+            coupon.GSI2PK = store.coupon_expiry_partition(until.date().isoformat())
+            coupon.GSI2SK = f"{cid}#{coupon.id}"
+            coupons.save(coupon)
+            user = identity_store.UserItem(
+                *identity_store.user_key(cid),
+                id=cid,
+                role="customer",
+                openid=f"o{cid}",
+                referral_code=cid[-8:],
+                birthday=f"1990-{due.strftime('%m-%d')}",
+                created_at=now,
+            )
+            user.GSI1PK = identity_store.birthday_partition(due.strftime("%m-%d"))
+            user.GSI1SK = f"USER#{cid}"
+            users.save(user)
+            if (n + 1) % 10_000 == 0 or n + 1 == size:
+                progress("customers", n + 1, size)
 
 
 def _seed_bench_customer() -> str:
