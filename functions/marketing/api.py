@@ -4,15 +4,11 @@ membership; operators' coupon templates, issuing and rewards. POSTs that create 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from chalice import Blueprint
 from common.api import Call, route
-from common.idempotency import once
+from common.idempotency import idempotent
 from common.ids import new_id
 from common.pagination import Page, PageQuery
-from pydantic import BaseModel
 
 from functions.marketing import coupons, membership, points
 from functions.marketing.models import (
@@ -37,21 +33,7 @@ from functions.marketing.models import (
 )
 
 bp = Blueprint(__name__)
-M = TypeVar("M", bound=BaseModel)
 TAGS = ("marketing",)
-
-
-def _once(call: Call, scope: str, model: type[M], produce: Callable[[], M], **params: str) -> M:
-    """Once per Idempotency-Key of this caller (common.idempotency); a repeat answers the first response."""
-    body = call.body.model_dump(mode="json") if isinstance(call.body, BaseModel) else None
-    result = once(
-        scope,
-        call.user_id,
-        call.headers.get("idempotency-key"),
-        {"body": body, **params},
-        lambda: produce().model_dump(mode="json"),
-    )
-    return model.model_validate(result)
 
 
 # --- operators -------------------------------------------------------------------------------------------------
@@ -60,7 +42,7 @@ def _once(call: Call, scope: str, model: type[M], produce: Callable[[], M], **pa
 @route(bp, "/v1/admin/coupon-templates", "POST", body=TemplateIn, response=Template, status=201, tags=TAGS)
 def create_template(call: Call) -> Template:
     """Create a coupon template (new-user, holiday, threshold 满减; fixed or percent off with a cap)."""
-    return _once(
+    return idempotent(
         call,
         "coupon-templates",
         Template,
@@ -84,7 +66,7 @@ def list_templates(call: Call) -> Page[Template]:
 )
 def issue_coupons(call: Call, template_id: str) -> Issued:
     """Issue a coupon to each of some customers or a segment (all, tier:gold…), never beyond the stock."""
-    return _once(
+    return idempotent(
         call,
         "coupon-issue",
         Issued,
@@ -96,7 +78,7 @@ def issue_coupons(call: Call, template_id: str) -> Issued:
 @route(bp, "/v1/admin/rewards", "POST", body=RewardIn, response=Reward, status=201, tags=TAGS)
 def create_reward(call: Call) -> Reward:
     """A reward customers can redeem points for (a coupon, a gift or a service)."""
-    return _once(
+    return idempotent(
         call, "rewards", Reward, lambda: points.create_reward(call.body, now=call.now, new_id=new_id)
     )
 
@@ -126,7 +108,7 @@ def my_coupons(call: Call) -> Page[Coupon]:
 @route(bp, "/v1/me/coupons/claim", "POST", body=ClaimRequest, response=Coupon, status=201, tags=TAGS)
 def claim_coupon(call: Call) -> Coupon:
     """Claim a coupon; beyond the per-user limit 409 COUPON_LIMIT, beyond the stock 409 OUT_OF_STOCK."""
-    return _once(
+    return idempotent(
         call,
         "coupon-claim",
         Coupon,
@@ -169,7 +151,7 @@ def my_referral(call: Call) -> Referral:
 @route(bp, "/v1/me/rewards/{reward_id}/redeem", "POST", response=Redemption, status=201, tags=TAGS)
 def redeem(call: Call, reward_id: str) -> Redemption:
     """Redeem points for a reward; 409 OUT_OF_STOCK, 422 INSUFFICIENT_POINTS."""
-    return _once(
+    return idempotent(
         call,
         "reward-redeem",
         Redemption,

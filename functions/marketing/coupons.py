@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from common.clock import business_tz, iso
+from common.db import transact
 from common.errors import CouponLimit, NotFound, OutOfStock, RuleViolation
 from common.ids import derived_id
 from common.log import logger
 from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from functions.marketing import policy, rules, store, writes
 from functions.marketing.models import Coupon, Issued, IssueRequest, Template, TemplateIn
@@ -166,9 +168,12 @@ def give(
     coupon = _coupon_item(template, customer_id, coupon_id, source, now)
     day = rules.expiry_day(policy.parse_time(coupon.valid_until), business_tz())
     try:
-        with store.transaction() as tx:
+
+        def build(tx: TransactWrite) -> None:
             writes.put_coupon(tx, coupon, day, now=now)
             writes.take_stock(tx, template.id, customer_id, int(template.per_user_limit))
+
+        transact(build)
     except TransactWriteError as exc:
         if exc.cause_response_code != "TransactionCanceledException":
             raise
@@ -270,8 +275,11 @@ def expire_due(*, now: datetime) -> dict[str, int]:
     for back in (1, 2, 3):
         for coupon in store.coupons_expiring((today - timedelta(days=back)).isoformat()):
             try:
-                with store.transaction() as tx:
+
+                def build(tx: TransactWrite, coupon: CouponItem = coupon) -> None:
                     writes.expire_coupon(tx, coupon)
+
+                transact(build)
                 expired += 1
             except TransactWriteError:
                 continue  # taken by an order meanwhile
@@ -282,8 +290,11 @@ def expire_due(*, now: datetime) -> dict[str, int]:
             if coupon.reminded:
                 continue
             try:
-                with store.transaction() as tx:
+
+                def build(tx: TransactWrite, coupon: CouponItem = coupon) -> None:
                     writes.remind_expiry(tx, coupon, now=now)
+
+                transact(build)
                 reminded += 1
             except TransactWriteError:
                 continue  # reminded or taken meanwhile
@@ -318,8 +329,11 @@ def give_birthday_coupon(customer_id: str, tier: rules.TierRule, *, now: datetim
         issued_at=iso(now),
     )
     try:
-        with store.transaction() as tx:
+
+        def build(tx: TransactWrite) -> None:
             writes.put_coupon(tx, coupon, rules.expiry_day(valid_until, business_tz()), now=now)
+
+        transact(build)
     except TransactWriteError as exc:
         if exc.cause_response_code == "TransactionCanceledException":
             return False  # given this year already

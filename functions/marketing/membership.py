@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from common.clock import business_tz
+from common.db import transact
 from common.settings import get_settings
 from pynamodb.transactions import TransactWrite
 
@@ -78,11 +79,19 @@ def recompute_tiers(*, now: datetime) -> dict[str, int]:
         member = store.get_member(customer_id, consistent=True)
         spend = rolling_spend(customer_id, today)
         before = member.tier if member else "regular"
-        with store.transaction() as tx:
+
+        def build(
+            tx: TransactWrite,
+            member: MemberItem | None = member,
+            customer_id: str = customer_id,
+            spend: int = spend,
+        ) -> None:
             actions = tier_change(tx, member, customer_id, spend, now=now)
             tx.update(
                 store.member(customer_id), actions=writes.member_ensured(customer_id, tier=False) + actions
             )
+
+        transact(build)
         changed += rules.tier_for(spend, policy.tiers()).tier != before
     return {"changed": changed}
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from common.models import Strict
 from common.money import Fen
 from common.pagination import PageQuery
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from functions.marketing.rules import CouponKind, CouponStatus, Tier
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class TemplateIn(Strict):
@@ -35,7 +32,7 @@ class TemplateIn(Strict):
     valid_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     total: Annotated[int, Field(ge=1, le=100_000_000)]
     per_user_limit: Annotated[int, Field(ge=1, le=1000)] = 1
-    category_ids: Annotated[list[Id], Field(max_length=50)] = []
+    category_ids: Annotated[list[Id], Field(default_factory=list, max_length=50)]
 
     @model_validator(mode="after")
     def _one_of_each(self) -> TemplateIn:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from common.clock import business_tz, iso
+from common.db import transact
 from common.errors import AlreadySignedIn, CouponLimit, InsufficientPoints, NotFound, OutOfStock
 from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
@@ -104,9 +105,12 @@ def sign_in(customer_id: str, *, now: datetime) -> SignIn:
         *store.signin_key(customer_id, today.isoformat()), streak=streak, points=points, expires_at=_ttl(now)
     )
     try:
-        with store.transaction() as tx:
+
+        def build(tx: TransactWrite) -> None:
             tx.save(guard, condition=SignInItem.PK.does_not_exist())
             earn(tx, customer_id, points, "sign_in", ref=f"signin-{today.isoformat()}", now=now)
+
+        transact(build)
     except TransactWriteError as exc:
         if _cancelled(exc):
             raise AlreadySignedIn() from exc
@@ -140,7 +144,8 @@ def share(customer_id: str, *, service_id: str | None, worker_id: str | None, no
     if points <= 0 or s.share_daily_cap <= 0:
         return Share(points=0, link=link)
     try:
-        with store.transaction() as tx:
+
+        def build(tx: TransactWrite) -> None:
             tx.save(
                 ShareItem(*store.share_key(customer_id, day, target), count=1, expires_at=_ttl(now)),
                 condition=ShareItem.PK.does_not_exist(),
@@ -151,6 +156,8 @@ def share(customer_id: str, *, service_id: str | None, worker_id: str | None, no
                 condition=ShareItem.count.does_not_exist() | (ShareItem.count < s.share_daily_cap),
             )
             earn(tx, customer_id, points, "share", ref=f"share-{day}-{target}", now=now)
+
+        transact(build)
     except TransactWriteError as exc:
         if _cancelled(exc):
             return Share(points=0, link=link)  # shared that today already, or the day's cap is reached
@@ -208,7 +215,8 @@ def redeem(customer_id: str, reward_id: str, *, now: datetime, new_id: Callable[
         raise InsufficientPoints(f"this reward costs {cost} points")
     redemption_id = new_id()
     try:
-        with store.transaction() as tx:
+
+        def build(tx: TransactWrite) -> None:
             tx.update(
                 RewardItem(*store.reward_key(reward_id)),
                 actions=[RewardItem.stock.add(-1)],
@@ -232,6 +240,8 @@ def redeem(customer_id: str, reward_id: str, *, now: datetime, new_id: Callable[
                 cause=f"points-spent:reward:{redemption_id}",
                 now=now,
             )
+
+        transact(build)
     except TransactWriteError as exc:
         if not _cancelled(exc):
             raise
@@ -277,7 +287,14 @@ def expire_due(*, now: datetime) -> dict[str, int]:
             )
             amount = min(amount, int(member.balance))
         try:
-            with store.transaction() as tx:
+
+            def build(
+                tx: TransactWrite,
+                lot: Any = lot,
+                amount: int = amount,
+                customer_id: str = customer_id,
+                year: int = year,
+            ) -> None:
                 tx.update(
                     lot,
                     actions=[store.PointsLotItem.GSI2PK.remove(), store.PointsLotItem.GSI2SK.remove()],
@@ -285,6 +302,8 @@ def expire_due(*, now: datetime) -> dict[str, int]:
                 )
                 if amount > 0:
                     writes.change_points(tx, customer_id, -amount, "expired", ref=f"expiry-{year}", now=now)
+
+            transact(build)
         except TransactWriteError as exc:
             if _cancelled(exc):
                 continue  # spent meanwhile: the next run finds it again only if still indexed

@@ -1,17 +1,36 @@
 """Marketing's scheduled jobs (EventBridge schedules; locally the ticker and ``POST /v1/dev/jobs/{name}``) and its
-event consumer. Each job reads only a sparse index of what is due that day, never the table."""
+event consumer (the ``marketing`` queue: order events and UserRegistered, each handled exactly once with
+``consume_atomic``). Each job reads only a sparse index of what is due that day, never the table."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from chalice import Blueprint, Cron
+from chalice.app import SQSEvent
 from common.clock import clock
+from common.consumers import consume_atomic
+from common.events import DomainEvent, queue_name
 from common.log import logger
+from common.settings import get_settings
+from pynamodb.transactions import TransactWrite
 
-from functions.marketing import coupons, membership, points
+from functions.marketing import coupons, membership, points, reactions
 
 bp = Blueprint(__name__)
+
+
+def on_event(e: DomainEvent, tx: TransactWrite) -> None:
+    reactions.on_event(e, tx, now=clock.now())
+
+
+@bp.on_sqs_message(
+    queue=queue_name(reactions.CONSUMER, get_settings().stage), batch_size=10, name="marketing_consumer"
+)
+def marketing_consumer(event: SQSEvent) -> dict[str, Any]:
+    """Order events and first logins → points, coupons given back or consumed, tiers, referral rewards."""
+    return consume_atomic(event, consumer=reactions.CONSUMER, handle=on_event)
+
 
 # Daily, just after midnight in Asia/Shanghai (cron is read in UTC): 16:05 UTC is 00:05 the next business day.
 DAILY = Cron(5, 16, "*", "*", "?", "*")

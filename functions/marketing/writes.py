@@ -28,9 +28,7 @@ from functions.marketing.store import (
 
 def emit(tx: TransactWrite, detail_type: str, detail: dict[str, Any], *, cause: str, now: datetime) -> None:
     """The event in the same transaction as the change (the outbox); its id comes from the cause."""
-    add = getattr(events, "add", None)
-    if add is not None:  # the outbox mechanism (issue 9)
-        add(tx, detail_type, {**detail, "at": iso(now)}, event_id=derived_id(now, cause), now=now)
+    events.add(tx, detail_type, {**detail, "at": iso(now)}, event_id=derived_id(now, cause), now=now)
 
 
 def member_ensured(customer_id: str, *, tier: bool = True) -> list[Any]:

@@ -3,7 +3,6 @@ delivered to its reactions in one transaction as the consumer does."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -13,19 +12,17 @@ from common.ids import new_id
 from tests.integration.booking_helpers import World
 
 
-@dataclass
-class Delivered:
-    type: str
-    detail: dict[str, Any]
-    id: str = field(default_factory=new_id)
+def react(detail_type: str, event_id: str | None = None, **detail: Any) -> bool:
+    """Hand one event to marketing's consumer exactly as ``consume_atomic`` does (its writes and the SEEN guard in
+    one transaction); False when that event id was handled before. For stories that set up events by hand; the
+    real path (outbox → stream → bus → SQS) is driven by the ``events`` fixture."""
+    from common.consumers import handle_once_atomic
+    from common.events import DomainEvent
 
+    from functions.marketing import reactions, tasks
 
-def react(detail_type: str, **detail: Any) -> None:
-    """Deliver one event to marketing's reactions, committed in one transaction (what ``consume_atomic`` does)."""
-    from functions.marketing import reactions, store
-
-    with store.transaction() as tx:
-        reactions.on_event(Delivered(detail_type, detail), tx, now=clock.now())
+    event = DomainEvent(event_id or new_id(), detail_type, detail)
+    return handle_once_atomic(reactions.CONSUMER, event, tasks.on_event)
 
 
 def registered(world: World, name: str, referral_code: str | None = None) -> str:
