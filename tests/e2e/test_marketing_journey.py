@@ -52,10 +52,10 @@ def test_claim_quote_order_pay_settle_earns_points_and_lifts_the_tier(marketing_
     template = stack.post(
         "/v1/admin/coupon-templates",
         {
-            "name": "满100减20",
+            "name": "满80减20",
             "kind": "threshold",
             "discount_fen": 2000,
-            "threshold_fen": 10000,
+            "threshold_fen": 8000,
             "valid_until": (now + timedelta(days=30)).isoformat(),
             "total": 100,
             "per_user_limit": 1,
