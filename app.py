@@ -11,6 +11,9 @@ from functions.booking.checkout import bp as booking_checkout
 from functions.booking.tasks import bp as booking_tasks
 from functions.catalog.api import bp as catalog
 from functions.identity.api import bp as identity
+from functions.marketing import extensions as marketing_extensions  # noqa: F401 (registers marketing's steps)
+from functions.marketing.api import bp as marketing
+from functions.marketing.tasks import bp as marketing_tasks
 from functions.matching.api import bp as matching
 from functions.notifications.api import bp as notifications
 from functions.notifications.tasks import bp as notification_tasks
@@ -41,5 +44,7 @@ for blueprint in (
     reviews,
     reviews_tasks,
     outbox_relay,
+    marketing,
+    marketing_tasks,
 ):
     app.register_blueprint(blueprint)

@@ -55,3 +55,20 @@ EVENT_QUEUES += (
         ),
     ),
 )
+
+
+# marketing: points, coupons given back or consumed, tiers and referral rewards from order events and first logins
+# (functions/marketing/reactions.py; exactly once by consume_atomic).
+EVENT_QUEUES += (
+    EventQueue(
+        "marketing",
+        (
+            "UserRegistered",
+            "OrderPaid",
+            "OrderCancelled",
+            "ComplaintResolved",
+            "OrderCompleted",
+            "OrderSettled",
+        ),
+    ),
+)

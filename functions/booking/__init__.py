@@ -4,11 +4,13 @@ Other capabilities may call: ``mark_paid`` and ``get_order_for_payment`` (paymen
 (payments' settlement), ``register_discount_step`` (marketing plugs its member, coupon and points steps into the
 quote pipeline), ``get_order_for_review`` (reviews reads the order it reviews), ``register_price_step``,
 ``register_commission_rule`` and ``register_customer_rating_source`` (reviews plugs in the credit price line, the
-best level's commission and the customer's rating on the worker's view; booking never imports reviews).
+best level's commission and the customer's rating on the worker's view; booking never imports reviews), and
+``register_priority`` (marketing's tiers lengthen the booking horizon and widen best-match).
 """
 
 from functions.booking.models import CustomerRating, OrderReviewView, PriceLine
 from functions.booking.moves import mark_paid
+from functions.booking.policy import register_priority
 from functions.booking.pricing import (
     PricingContext,
     register_commission_rule,
@@ -31,4 +33,5 @@ __all__ = [
     "register_customer_rating_source",
     "register_discount_step",
     "register_price_step",
+    "register_priority",
 ]

@@ -185,6 +185,9 @@ def settle(order_id: str, *, now: datetime) -> dict[str, Any]:
         worker_id,
         commission_percent=int(item.commission_percent),
         late_cancellation_fee_fen=int(item.fee_fen or 0),
+        discount_fen=int(item.price["subtotal_fen"]) - int(item.price["total_fen"])
+        if item.status == rules.COMPLETED
+        else 0,
         now=now,
     )
     if item.status == rules.COMPLETED and item.settled_at is None:

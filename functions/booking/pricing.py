@@ -163,6 +163,16 @@ def reserve_discounts(tx: TransactWrite, ctx: PricingContext, order: PricedOrder
         step.reserve(tx, ctx, order)
 
 
+def refusal(ctx: PricingContext, order: PricedOrder) -> Exception | None:
+    """After the order's transaction was refused: the error of the first step that says its own write was the
+    reason (a step may define ``refused(ctx, order) -> Exception | None``, read only on this failure path)."""
+    for step in _pipeline:
+        check = getattr(step, "refused", None)
+        if check is not None and (error := check(ctx, order)) is not None:
+            return error
+    return None
+
+
 def release_discounts(order: PricedOrder) -> None:
     """Every step gives back what it took (compensation of a cancelled order)."""
     for step in _pipeline:

@@ -31,7 +31,7 @@ from functions.booking.models import (
     QuoteRequest,
 )
 from functions.booking.order_events import add_order_event
-from functions.booking.policy import match_id, match_name, priced_order, time_rules
+from functions.booking.policy import match_id, match_name, priced_order, priority_for, time_rules
 from functions.booking.views import orders_page, owned_by_customer, to_order
 
 
@@ -44,7 +44,13 @@ def _priced(
         raise RuleViolation(f"book at least {service.pricing.min_units} units", code="TOO_FEW_UNITS")
     start = req.start.astimezone(business_tz())
     end = rules.booking_end(start, req.units, service.duration_minutes)
-    rules.check_booking_time(start, end, now=now, tz=business_tz(), rules=time_rules())
+    try:
+        rules.check_booking_time(start, end, now=now, tz=business_tz(), rules=time_rules())
+    except RuleViolation as exc:
+        extra = priority_for(customer_id, now).extra_horizon_days if exc.code == "BEYOND_HORIZON" else 0
+        if not extra:
+            raise
+        rules.check_booking_time(start, end, now=now, tz=business_tz(), rules=time_rules(extra))
     ctx = pricing.PricingContext(
         customer_id=customer_id,
         service_id=service.id,
@@ -86,8 +92,9 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
         )
         candidates = [(req.worker_id, worker_name(req.worker_id))]
     else:
+        limit = s.dispatch_candidates + priority_for(customer_id, now).extra_candidates
         matches = matching.rank_workers(
-            service.id, start, end, address.lat, address.lng, now=now, limit=s.dispatch_candidates
+            service.id, start, end, address.lat, address.lng, now=now, limit=limit
         )
         candidates = [(match_id(m), match_name(m)) for m in matches]
         if not candidates:
@@ -141,7 +148,9 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
         try:
             hold(write, worker_id, start, end, order_id, extra=discounts)
             break
-        except SlotTaken:
+        except SlotTaken as exc:
+            if (refused := pricing.refusal(ctx, priced_order(item))) is not None:
+                raise refused from exc  # a discount's own write (the coupon, the points), not the slot
             if worker_id == candidates[-1][0]:
                 raise
     _start_workflow(item, now=now)

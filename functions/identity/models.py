@@ -49,6 +49,7 @@ class Profile(BaseModel):
     region: str | None = None
     referral_code: str
     created_at: str
+    exclusive_support: bool = False  # 专属客服, a benefit of the customer's membership tier
 
 
 class ProfilePatch(Strict):

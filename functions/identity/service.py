@@ -87,10 +87,23 @@ def ensure_operator(username: str, password: str, *, now: datetime) -> None:
     )
 
 
+ProfileFlags = Callable[[str], dict[str, bool]]
+_profile_flags: list[ProfileFlags] = []
+
+
+def register_profile_flags(provider: ProfileFlags) -> None:
+    """Add a provider of a customer's profile flags (``exclusive_support`` from marketing's tier)."""
+    if provider not in _profile_flags:
+        _profile_flags.append(provider)
+
+
 def _profile(user: store.UserItem) -> Profile:
-    return Profile.model_validate(
-        {k: getattr(user, k) for k in Profile.model_fields if k != "birthday"} | {"birthday": user.birthday}
-    )
+    fields = {k: getattr(user, k) for k in Profile.model_fields if k not in ("birthday", "exclusive_support")}
+    flags: dict[str, bool] = {}
+    if user.role == "customer":
+        for provider in _profile_flags:
+            flags |= provider(user.id)
+    return Profile.model_validate(fields | {"birthday": user.birthday} | flags)
 
 
 def get_profile(user_id: str) -> Profile:

@@ -7,10 +7,13 @@
 - phone lookup:   PHONE#{role}#{phone} / USER       (one account per bound phone and role)
 - SMS code:       SMSCODE#{phone} / CODE            (the code's HMAC, its user, expiry, tries; TTL)
 - SMS day count:  SMSLIMIT#phone#{phone} / DAY#{date}, SMSLIMIT#ip#{ip} / DAY#{date}   (ADD under a cap; TTL)
+- birthdays:      a customer's user item with a birthday is in GSI1 BIRTHDAY#{MM-DD} / USER#{id} (sparse: marketing's
+                  daily birthday perks read one day's partition)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from common import events
@@ -18,12 +21,15 @@ from common.clock import iso
 from common.db import Item, connection
 from common.ids import derived_id
 from common.pagination import StorePage
+from common.table import GSI1
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 
 class UserItem(Item):
+    by_birthday = GSI1()
+
     id = UnicodeAttribute()
     role = UnicodeAttribute()
     openid = UnicodeAttribute()
@@ -116,11 +122,24 @@ def create_user(user: UserItem, now: datetime) -> bool:
     return True
 
 
+def birthday_partition(month_day: str) -> str:
+    return f"BIRTHDAY#{month_day}"
+
+
 def update_user(user: UserItem, changes: dict[str, str | None]) -> UserItem:
     actions = [
         getattr(UserItem, name).set(value) if value is not None else getattr(UserItem, name).remove()
         for name, value in changes.items()
     ]
+    if "birthday" in changes and user.role == "customer":
+        birthday = changes["birthday"]
+        if birthday:
+            actions += [
+                UserItem.GSI1PK.set(birthday_partition(birthday[5:10])),
+                UserItem.GSI1SK.set(f"USER#{user.id}"),
+            ]
+        else:
+            actions += [UserItem.GSI1PK.remove(), UserItem.GSI1SK.remove()]
     if actions:
         user.update(actions=actions, condition=UserItem.PK.exists())
     return user
@@ -290,3 +309,18 @@ def bind_phone(user: UserItem, phone: str, *, source: str, at: str, spend_code: 
             return False
         raise
     return True
+
+
+def customers_born_on(month_day: str, page: int = 100) -> Iterator[list[str]]:
+    """The ids of customers whose birthday is ``month_day`` (MM-DD), a page at a time (one Query each)."""
+    start = None
+    while True:
+        result = UserItem.by_birthday.query(
+            birthday_partition(month_day), limit=page, last_evaluated_key=start
+        )
+        ids = [u.id for u in result]
+        start = result.last_evaluated_key
+        if ids:
+            yield ids
+        if not start:
+            return

@@ -12,6 +12,7 @@ Accounts (``order:`` and ``worker:`` accounts are per order / per worker, the ot
 | ``order:{id}:refunding`` | refunds asked of WeChat Pay whose outcome has not arrived yet |
 | ``refunds`` | money returned to customers, sharded |
 | ``platform_revenue`` | the platform's commission, sharded |
+| ``platform_promotions`` | what the platform pays for discounts (member price, coupons, points): negative (a source), sharded |
 | ``worker:{id}:pending`` | a worker's expected earnings of completed orders still in the dispute window (待结算) |
 | ``worker:{id}:available`` | settled earnings the worker may withdraw (可提现) |
 | ``worker:{id}:withdrawing`` | withdrawals requested, awaiting an operator (提现中) |
@@ -35,9 +36,11 @@ from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 CUSTOMER_PAYMENTS = "customer_payments"
 REFUNDS = "refunds"
 PLATFORM_REVENUE = "platform_revenue"
-SHARDED = frozenset({CUSTOMER_PAYMENTS, REFUNDS, PLATFORM_REVENUE})
-# Only the source of all money may go below zero; every other debit is conditioned on the balance covering it.
-MAY_GO_NEGATIVE = frozenset({CUSTOMER_PAYMENTS})
+PLATFORM_PROMOTIONS = "platform_promotions"
+SHARDED = frozenset({CUSTOMER_PAYMENTS, REFUNDS, PLATFORM_REVENUE, PLATFORM_PROMOTIONS})
+# Only the sources of money (the customers' payments, the platform's own money for discounts) may go below zero;
+# every other debit is conditioned on the balance covering it.
+MAY_GO_NEGATIVE = frozenset({CUSTOMER_PAYMENTS, PLATFORM_PROMOTIONS})
 
 WorkerAccount = Literal["pending", "available", "withdrawing", "withdrawn"]
 WORKER_ACCOUNTS: tuple[WorkerAccount, ...] = ("pending", "available", "withdrawing", "withdrawn")
@@ -239,6 +242,27 @@ def split_earning(
         raise ValueError("refunds exceed the payment, or the fee exceeds what remains")
     commission = percent_of(remaining - late_cancellation_fee_fen, commission_percent)
     return Split(commission, remaining - commission, late_cancellation_fee_fen)
+
+
+def promotion_subsidy(order_id: str, amount_fen: int, *, at: datetime) -> LedgerTransaction:
+    """The platform bears an order's discounts (DESIGN.md "Marketing"): at settlement it puts the discount on
+    what remains of the order into the order's held money, so the worker's earning and the commission are
+    computed on the undiscounted price."""
+    return transaction(
+        f"subsidy:{order_id}",
+        "promotion_subsidy",
+        at,
+        [(PLATFORM_PROMOTIONS, -amount_fen), (order_account(order_id), amount_fen)],
+        order_id=order_id,
+    )
+
+
+def subsidy_for(discount_fen: int, paid_fen: int, refunded_fen: int) -> int:
+    """The platform's share of a settled order's discount: all of it when nothing was refunded, in proportion
+    to what remains after refunds otherwise (a fully refunded order gets none), rounded down."""
+    if discount_fen <= 0 or paid_fen <= 0 or refunded_fen >= paid_fen:
+        return 0
+    return discount_fen * (paid_fen - refunded_fen) // paid_fen
 
 
 def earning_accrued(

@@ -313,11 +313,14 @@ def settle(
     *,
     commission_percent: int,
     late_cancellation_fee_fen: int = 0,
+    discount_fen: int = 0,
     now: datetime,
 ) -> SettlementView | None:
     """After the dispute window: worker earning = paid total − refunds − commission (the order's snapshot
     percent; a late-cancellation fee goes to the worker whole), credited as available; the commission becomes
-    platform revenue. Once per order (a repeat returns the same result); None if the order was never paid.
+    platform revenue. ``discount_fen`` (the order's member, coupon and points lines) is borne by the platform:
+    its share for what remains after refunds is added from ``platform_promotions`` first, so earning and
+    commission are computed on the undiscounted price. Once per order (a repeat returns the same result); None if the order was never paid.
     ``Conflict`` REFUND_IN_FLIGHT while WeChat Pay has not answered a refund: retry later."""
     payment = store.get_payment(order_id)
     if payment is None or payment.status != "paid":
@@ -328,7 +331,11 @@ def settle(
         if payment.pending_worker_id and payment.pending_worker_id != worker_id:
             raise Conflict("the order's pending earning belongs to another worker", code="WORKER_MISMATCH")
         paid, refunded = int(payment.paid_fen), int(payment.refunded_fen or 0)
-        split = ledger.split_earning(paid, refunded, commission_percent, late_cancellation_fee_fen)
+        # The platform bears the discounts: its subsidy joins the held money (once: the id is the order's).
+        subsidy = ledger.subsidy_for(discount_fen, paid, refunded) if not late_cancellation_fee_fen else 0
+        if subsidy:
+            ledger_store.post(ledger.promotion_subsidy(order_id, subsidy, at=now))
+        split = ledger.split_earning(paid + subsidy, refunded, commission_percent, late_cancellation_fee_fen)
         held = ledger_store.balance(ledger.order_account(order_id))
         pending = int(payment.pending_fen or 0)
         tx = None

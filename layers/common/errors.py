@@ -164,3 +164,38 @@ class AlreadyReviewed(Conflict):
 
 class ReviewWindowClosed(RuleViolation):
     code, default_message = "REVIEW_WINDOW_CLOSED", "the time to review this order is over"
+
+
+# --- marketing (issue 11) ---
+
+
+class CouponNotApplicable(RuleViolation):
+    code, default_message = "COUPON_NOT_APPLICABLE", "this coupon does not apply to this booking"
+
+
+class CouponUsed(Conflict):
+    code, default_message = "COUPON_USED", "this coupon is already used"
+
+
+class CouponExpired(RuleViolation):
+    code, default_message = "COUPON_EXPIRED", "this coupon has expired"
+
+
+class CouponLimit(Conflict):
+    code, default_message = "COUPON_LIMIT", "you already hold as many of these coupons as one customer may"
+
+
+class OutOfStock(Conflict):
+    code, default_message = "OUT_OF_STOCK", "none left"
+
+
+class InsufficientPoints(RuleViolation):
+    code, default_message = "INSUFFICIENT_POINTS", "not enough points"
+
+
+class PointsLimit(RuleViolation):
+    code, default_message = "POINTS_LIMIT", "points may pay at most part of the total"
+
+
+class AlreadySignedIn(Conflict):
+    code, default_message = "ALREADY_SIGNED_IN", "already signed in today"

@@ -57,6 +57,21 @@ DETAIL_TYPES: tuple[str, ...] = ORDER_EVENTS + IDENTITY_EVENTS + NOTIFICATION_EV
 REVIEW_EVENTS = ("ReviewSubmitted", "ReviewHidden", "CreditChanged")
 DETAIL_TYPES += REVIEW_EVENTS
 
+
+# marketing (issue 11): coupons {"coupon_id", "template_id", "customer_id", …}, points {"customer_id", "points",
+# "reason", "order_id"?}, tiers {"customer_id", "tier", "previous_tier"}, referral {"referrer_id", "newcomer_id"};
+# every detail has "at".
+MARKETING_EVENTS = (
+    "CouponIssued",
+    "CouponUsed",
+    "CouponReleased",
+    "PointsEarned",
+    "PointsSpent",
+    "TierChanged",
+    "ReferralRewarded",
+)
+DETAIL_TYPES += MARKETING_EVENTS
+
 OUTBOX_PREFIX = "OUTBOX#"
 OUTBOX_SK = "EVENT"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -214,6 +214,64 @@ class Settings(BaseSettings):
     credit_max_concurrent_orders: dict[str, int] = {"fair": 5, "poor": 2, "restricted": 0}
     credit_dirty_shards: int = Field(4, ge=1, le=64)  # partitions of the dirty index (only ever raise it)
     credit_history_page: int = Field(20, ge=1, le=100)  # history entries shown with the credit view
+
+    # --- marketing (issue 11) ---
+    # Points (积分): 1 point per yuan of settled spend; 100 points pay 1 yuan; at most a share of the total.
+    points_per_yuan: int = Field(1, ge=0)  # earned per whole yuan of settled spend (paid less refunded)
+    points_per_yuan_redeemed: int = Field(100, ge=1)  # points that pay one yuan at checkout
+    points_max_percent: int = Field(50, ge=0, le=100)  # points pay at most this % of what is left to pay
+    signin_points: int = Field(5, ge=0)  # a daily sign-in (签到)
+    signin_streak_bonus: int = Field(1, ge=0)  # extra points per consecutive day beyond the first
+    signin_streak_bonus_cap: int = Field(10, ge=0)  # the streak bonus stops growing here
+    share_points: int = Field(10, ge=0)  # a share, once per target (service or worker) a day
+    share_daily_cap: int = Field(3, ge=0)  # shares a day that earn points
+    referral_reward_points: int = Field(
+        500, ge=0
+    )  # to both referrer and newcomer, after the first completed order
+    # Membership tiers (普通/银卡/金卡/钻石) by settled spend over a rolling window, lowest first.
+    tier_window_days: int = Field(365, ge=1)
+    membership_tiers: list[dict[str, Any]] = [
+        {
+            "tier": "regular",
+            "min_spend_fen": 0,
+            "discount_percent": 0,
+            "priority_booking_days": 0,
+            "extra_candidates": 0,
+            "exclusive_support": False,
+            "birthday_coupon_fen": 0,
+        },
+        {
+            "tier": "silver",
+            "min_spend_fen": 200000,
+            "discount_percent": 2,
+            "priority_booking_days": 7,
+            "extra_candidates": 1,
+            "exclusive_support": False,
+            "birthday_coupon_fen": 1000,
+        },
+        {
+            "tier": "gold",
+            "min_spend_fen": 500000,
+            "discount_percent": 5,
+            "priority_booking_days": 14,
+            "extra_candidates": 2,
+            "exclusive_support": True,
+            "birthday_coupon_fen": 2000,
+        },
+        {
+            "tier": "diamond",
+            "min_spend_fen": 1000000,
+            "discount_percent": 8,
+            "priority_booking_days": 30,
+            "extra_candidates": 3,
+            "exclusive_support": True,
+            "birthday_coupon_fen": 5000,
+        },
+    ]
+    birthday_coupon_valid_days: int = Field(30, ge=1)
+    coupon_reminder_days: int = Field(1, ge=0)  # the reminder goes out this many days before a coupon expires
+    coupon_issue_max: int = Field(100000, ge=1)  # customers one issue request may reach
+    share_pages: dict[str, str] = {"service": "/pages/service/detail", "worker": "/pages/worker/detail"}
 
 
 @lru_cache(maxsize=1)
