@@ -3,6 +3,7 @@
 from chalice import Chalice
 from common.openapi import docs
 
+from functions.analytics.api import bp as analytics
 from functions.booking.admin_api import bp as booking_admin
 from functions.booking.api import bp as booking
 from functions.booking.checkout import bp as booking_checkout
@@ -32,5 +33,6 @@ for blueprint in (
     notification_tasks,
     payments,
     payment_tasks,
+    analytics,
 ):
     app.register_blueprint(blueprint)

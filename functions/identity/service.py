@@ -142,3 +142,17 @@ def contact_for(user_id: str) -> Contact | None:
     if user is None:
         return None
     return Contact(user_id=user.id, role=user.role, openid=user.openid, phone=user.phone)
+
+
+def find_customers(q: str, *, limit: int, cursor: str | None) -> Page[Profile]:
+    """For operators (analytics' customer list): customers whose nickname or phone starts with ``q`` (a phone
+    prefix needs 3 or more digits), one key-conditioned Query of identity's search index."""
+    start = decode_cursor(cursor)
+    items, last = store.find_customers(q, limit, start)
+    return Page[Profile](items=[_profile(i) for i in items], next_cursor=encode_cursor(last))
+
+
+def customer_profiles(user_ids: list[str]) -> dict[str, Profile]:
+    """Profiles of these users (BatchGetItem); unknown ids are left out."""
+    keys = [store.user_key(u) for u in dict.fromkeys(user_ids)]
+    return {item.id: _profile(item) for item in store.UserItem.batch_get(keys)} if keys else {}

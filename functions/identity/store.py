@@ -4,11 +4,15 @@
 - openid lookup:  OPENID#{role}#{openid} / USER   (guards one user per openid and role)
 - operator:       OPERATOR#{username} / PROFILE
 - address:        USER#{id} / ADDR#{address id}
+- customer search (operators, analytics' customer list): a customer's profile carries
+  GSI3 ``CUSTNAME#{first character of the nickname}`` → ``{nickname, lower case}#{id}`` and
+  GSI4 ``CUSTPHONE#{first 3 digits}`` → ``{phone}#{id}``, set whenever the nickname or phone changes
 """
 
 from __future__ import annotations
 
 from common.db import Item, connection
+from common.table import GSI3, GSI4
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -26,6 +30,8 @@ class UserItem(Item):
     referred_by = UnicodeAttribute(null=True)
     address_count = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
+    by_nickname = GSI3()
+    by_phone = GSI4()
 
 
 class OpenIdItem(Item):
@@ -81,7 +87,24 @@ def create_user(user: UserItem) -> bool:
     return True
 
 
+def customer_search_keys(role: str, nickname: str | None, phone: str | None) -> dict[str, str | None]:
+    """The search index keys of a customer's profile with this nickname and phone (None: not indexed)."""
+    keys: dict[str, str | None] = dict.fromkeys(("GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"))
+    if role != "customer":
+        return keys
+    if nickname:
+        keys["GSI3PK"], keys["GSI3SK"] = f"CUSTNAME#{nickname[0].lower()}", f"{nickname.lower()}#"
+    if phone and len(phone) >= 3:
+        keys["GSI4PK"], keys["GSI4SK"] = f"CUSTPHONE#{phone[:3]}", f"{phone}#"
+    return keys
+
+
 def update_user(user: UserItem, changes: dict[str, str | None]) -> UserItem:
+    if "nickname" in changes or "phone" in changes:
+        nickname = changes.get("nickname", user.nickname)
+        phone = changes.get("phone", user.phone)
+        keys = customer_search_keys(user.role, nickname, phone)
+        changes = {**changes, **{k: (v + user.id if v and k.endswith("SK") else v) for k, v in keys.items()}}
     actions = [
         getattr(UserItem, name).set(value) if value is not None else getattr(UserItem, name).remove()
         for name, value in changes.items()
@@ -134,3 +157,18 @@ def get_address(user_id: str, address_id: str) -> AddressItem | None:
         return AddressItem.get(f"USER#{user_id}", f"ADDR#{address_id}")
     except DoesNotExist:
         return None
+
+
+def find_customers(q: str, limit: int, start: dict | None) -> tuple[list[UserItem], dict | None]:
+    """Customers whose phone (``q`` of 3 or more digits) or nickname starts with ``q``: one Query on GSI4 / GSI3."""
+    if q.isdigit() and len(q) >= 3:
+        result = UserItem.by_phone.query(
+            f"CUSTPHONE#{q[:3]}", UserItem.GSI4SK.startswith(q), limit=limit, last_evaluated_key=start
+        )
+    else:
+        folded = q.lower()
+        result = UserItem.by_nickname.query(
+            f"CUSTNAME#{folded[0]}", UserItem.GSI3SK.startswith(folded), limit=limit, last_evaluated_key=start
+        )
+    items = list(result)
+    return items, result.last_evaluated_key

@@ -130,3 +130,16 @@ class IdempotencyInProgress(Conflict):
         "IDEMPOTENCY_IN_PROGRESS",
         "a request with this Idempotency-Key is still in progress",
     )
+
+
+# --- analytics (issue 12) ---
+
+
+class UnknownMetric(ValidationFailed):
+    code, default_message = "UNKNOWN_METRIC", "no such metric"
+
+
+class BadDateRange(ValidationFailed):
+    """A reversed range (``from`` after ``to``) or one longer than the setting allows."""
+
+    code, default_message = "BAD_DATE_RANGE", "the date range is reversed or too long"
