@@ -158,7 +158,7 @@ def _ledger() -> Iterator[list[Any]]:
 
 
 def _stats(days: list[date]) -> Iterator[list[Any]]:
-    by_day = store.day_counters(days[0], days[-1])
+    by_day = store.day_counters(days[0], days[-1], set(rules.METRICS.values()))
     for day in days:
         c = by_day.get(day, {})
         yield [day.isoformat(), *(c.get(counter, 0) for counter in rules.METRICS.values())]

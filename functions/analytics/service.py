@@ -48,9 +48,10 @@ def days_of(query: RangeQuery, now: datetime) -> list[date]:
     )
 
 
-def summed(days: list[date]) -> Deltas:
+def summed(days: list[date], names: list[str] | None = None) -> Deltas:
+    """The counters (all, or only ``names``) summed over ``days``."""
     total: Deltas = {}
-    for counters in store.day_counters(days[0], days[-1]).values():
+    for counters in store.day_counters(days[0], days[-1], names).values():
         for name, value in counters.items():
             total[name] = total.get(name, 0) + value
     return total
@@ -110,7 +111,7 @@ def timeseries(metric: str, query: RangeQuery, *, now: datetime) -> Timeseries:
     """One point a day, zeros for quiet days; 422 UNKNOWN_METRIC for a metric not in rules.METRICS."""
     counter = rules.metric_counter(metric)
     days = days_of(query, now)
-    by_day = store.day_counters(days[0], days[-1])
+    by_day = store.day_counters(days[0], days[-1], [counter])
     points = [Point(date=d, value=by_day.get(d, {}).get(counter, 0)) for d in days]
     return Timeseries(metric=metric, points=points)
 
@@ -206,7 +207,8 @@ def demand_forecast(category_id: str | None, days: int | None, *, now: datetime)
     today = now.astimezone(business_tz()).date()
     weeks = s.analytics_forecast_fit_weeks + s.analytics_forecast_backtest_weeks
     first, last = today - timedelta(days=weeks * 7), today - timedelta(days=1)
-    counters = store.day_counters(first, last)
+    wanted = [f"cat:{category_id}:demand", f"cat:{category_id}:demand_minutes"] if category_id else None
+    counters = store.day_counters(first, last, wanted)
     prefix = f"cat:{category_id}:" if category_id else "cat:"
 
     def measure(c: Deltas, what: str) -> int:

@@ -239,12 +239,16 @@ def _counters(raw: dict[str, Any]) -> Deltas:
     }
 
 
-def _query(pk: str, low: str, high: str) -> Iterator[dict[str, Any]]:
+def _query(pk: str, low: str, high: str, names: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
     kwargs: dict[str, Any] = {
         "TableName": get_settings().table_name,
         "KeyConditionExpression": "PK = :pk AND SK BETWEEN :low AND :high",
         "ExpressionAttributeValues": {":pk": {"S": pk}, ":low": {"S": low}, ":high": {"S": high}},
     }
+    if names is not None:  # only these counters (and the keys): less to send back
+        wanted = ["SK", *names]
+        kwargs["ProjectionExpression"] = ", ".join(f"#a{n}" for n in range(len(wanted)))
+        kwargs["ExpressionAttributeNames"] = {f"#a{n}": name for n, name in enumerate(wanted)}
     while True:
         page = _client().query(**kwargs)
         yield from page.get("Items", [])
@@ -266,11 +270,13 @@ def _batch_get(keys: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
     return found
 
 
-def day_counters(first: date, last: date) -> dict[date, Deltas]:
-    """The summed counters of each day from ``first`` to ``last`` that has any (one Query per shard)."""
+def day_counters(first: date, last: date, names: Iterable[str] | None = None) -> dict[date, Deltas]:
+    """The summed counters (all, or only ``names``) of each day from ``first`` to ``last`` that has any: one
+    Query per shard."""
     result: dict[date, Deltas] = {}
+    wanted = list(names) if names is not None else None
     for shard in range(shards()):
-        for raw in _query(f"STATS#{shard}", f"DAY#{first.isoformat()}", f"DAY#{last.isoformat()}"):
+        for raw in _query(f"STATS#{shard}", f"DAY#{first.isoformat()}", f"DAY#{last.isoformat()}", wanted):
             day = date.fromisoformat(raw["SK"]["S"].removeprefix("DAY#"))
             totals = result.setdefault(day, {})
             for name, value in _counters(raw).items():

@@ -100,7 +100,7 @@ def customer(customer_id: str) -> CustomerDetail:
 def finance(query: RangeQuery, *, now: datetime) -> FinanceSummary:
     """Money over the range from the day counters (paid, refunded, commission, worker earnings), and from the
     ledger's balances today: withdrawn and awaiting payout, and whether all accounts sum to zero."""
-    c = summed(days_of(query, now))
+    c = summed(days_of(query, now), ["gmv_fen", "refunds_fen", "commission_fen", "worker_earnings_fen"])
     withdrawn = withdrawing = total = 0
     for account, balance in account_balances().items():
         total += balance
