@@ -31,10 +31,12 @@ def seed(size: int) -> dict[str, Any]:
     total = sum(d.orders for d in history)
     days = [demo.DayOfOrders(d.day, round(d.orders * size / total)) for d in history]
     rng, shards = random.Random(size), get_settings().analytics_stats_shards
+    items = {}
     for n, day in enumerate(days):
         for shard, part in enumerate(demo.split_shards(demo.day_counters(day.orders, rng), shards, rng)):
-            store.add_day(shard, day.day, part)
+            items[(shard, day.day)] = part
         progress("days of counters", n + 1, len(days))
+    store.put_history(items)
     store.add_counters("STATS#0", "TOTAL", {"customers": size // 3, "workers": size // 50})
     return {"from": (today - timedelta(days=30)).isoformat(), "to": (today - timedelta(days=1)).isoformat()}
 

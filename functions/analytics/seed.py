@@ -27,11 +27,12 @@ def seed_demo_history(ctx: Any, *, weeks: int = DEMO_WEEKS, base: float = DEMO_O
     first = today - timedelta(days=weeks * 7)
     rng = random.Random(2026)
     history = demo.daily_orders(first, weeks * 7, base=base, holiday=holiday_factors(s.analytics_holidays))
-    registered = 0
+    registered, items = 0, {}
     for day in history:
         counters = demo.day_counters(day.orders, rng)
         registered += counters.get("new_users", 0)
         for shard, part in enumerate(demo.split_shards(counters, s.analytics_stats_shards, rng)):
-            store.add_day(shard, day.day, part)
+            items[(shard, day.day)] = part
+    store.put_history(items)
     store.add_counters("STATS#0", "TOTAL", {"customers": registered, "workers": max(1, registered // 20)})
     return len(history)

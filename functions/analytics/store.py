@@ -210,13 +210,33 @@ def _write_tier(tx: TransactWrite, customer: str, tier: str, at: str) -> None:
 
 
 def add_counters(pk: str, sk: str, deltas: Deltas) -> None:
-    """ADD ``deltas`` to one counter item outside any event (seeding generated history)."""
+    """ADD ``deltas`` to one counter item outside any event (seeding totals)."""
     if deltas:
         Counters(pk, sk).update(actions=_adds(deltas))
 
 
-def add_day(shard: int, day: date, deltas: Deltas) -> None:
-    add_counters(*day_key(shard, day), deltas)
+def put_history(days: dict[tuple[int, date], Deltas]) -> int:
+    """Write generated past days' counter items whole (BatchWriteItem, 25 a call): only for a table's one-time
+    demo history or a benchmark's table, guarded by ``mark_demo_seeded``, never over counted days."""
+    table = get_settings().table_name
+    requests = [
+        {
+            "PutRequest": {
+                "Item": {
+                    "PK": {"S": day_key(shard, day)[0]},
+                    "SK": {"S": day_key(shard, day)[1]},
+                    **{name: {"N": str(value)} for name, value in deltas.items()},
+                }
+            }
+        }
+        for (shard, day), deltas in days.items()
+        if deltas
+    ]
+    for n in range(0, len(requests), 25):
+        pending = {table: requests[n : n + 25]}
+        while pending:
+            pending = _client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    return len(requests)
 
 
 # -- reading ---------------------------------------------------------------------------------------------------
