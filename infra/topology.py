@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.events import ORDER_EVENTS, SOURCE, queue_name
+from common.events import (
+    IDENTITY_EVENTS,
+    NOTIFICATION_EVENTS,
+    ORDER_EVENTS,
+    SOURCE,
+    WORKFLOW_EVENTS,
+    queue_name,
+)
 
 
 @dataclass(frozen=True)
@@ -33,9 +40,31 @@ __all__ = ["EVENT_QUEUES", "EventQueue", "queue_name"]
 
 
 # notifications: every order move tells the customer, the worker or the operators (functions/notifications).
-EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS),)
+EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS + NOTIFICATION_EVENTS),)
 
 
 # booking: the order workflow's technical failures (after retries), for operators to see (no consumer: the queue is
 # the dead-letter list; its depth alarms). Detail: {"order_id", "execution", "error": {"Error", "Cause"}}.
-EVENT_QUEUES += (EventQueue("order-lifecycle-failures", ("OrderWorkflowFailed",)),)
+EVENT_QUEUES += (EventQueue("order-lifecycle-failures", WORKFLOW_EVENTS),)
+
+
+# analytics: daily counters from order, identity, marketing and reviews events, each counted once
+# (functions/analytics/rules.py; the consumer is functions/analytics/tasks.py). Marketing's and reviews' names are
+# the contract's (EVENTS.md): matched by name whether or not their producers are deployed yet.
+ANALYTICS_EVENTS = (
+    ORDER_EVENTS
+    + IDENTITY_EVENTS
+    + (
+        "CouponIssued",
+        "CouponUsed",
+        "CouponReleased",
+        "PointsEarned",
+        "PointsSpent",
+        "TierChanged",
+        "ReferralRewarded",
+        "ReviewSubmitted",
+        "ReviewHidden",
+        "CreditChanged",
+    )
+)
+EVENT_QUEUES += (EventQueue("analytics", ANALYTICS_EVENTS),)

@@ -143,6 +143,14 @@ def _fen(detail: dict[str, Any], name: str) -> int:
     return value
 
 
+def booked_minutes(detail: dict[str, Any]) -> int:
+    """The booking's length: ``end`` − ``start`` (units × the unit's duration, as booking computes it)."""
+    if detail.get("start") and detail.get("end"):
+        span = datetime.fromisoformat(detail["end"]) - datetime.fromisoformat(detail["start"])
+        return max(0, int(span.total_seconds() // 60))
+    return int(detail.get("units") or 1) * int(detail.get("duration_minutes") or 0)
+
+
 def tally(event_type: str, detail: dict[str, Any], *, tz: ZoneInfo, on_time_grace: timedelta) -> Tally:
     """What ``event_type`` with ``detail`` (the contract's fields, EVENTS.md) adds to the statistics."""
     t = Tally()
@@ -192,7 +200,7 @@ def _order_event(t: Tally, kind: str, d: dict[str, Any], day: date, tz: ZoneInfo
         add(today, f"channel:{channel}:amount_fen", paid)
         served = t.days[business_day(d["start"], tz)]
         add(served, f"cat:{cat}:demand")
-        add(served, f"cat:{cat}:demand_minutes", int(d.get("duration_minutes") or 0))
+        add(served, f"cat:{cat}:demand_minutes", booked_minutes(d))
         add(cust, "spend_fen", paid)
         add(cust, "paid_orders")
     elif kind == "OrderAccepted":
@@ -202,7 +210,7 @@ def _order_event(t: Tally, kind: str, d: dict[str, Any], day: date, tz: ZoneInfo
         if on_time(d["at"], d["start"], grace):
             add(wday, "started_on_time")
     elif kind == "OrderCompleted":
-        minutes = int(d.get("duration_minutes") or 0)
+        minutes = booked_minutes(d)
         add(today, "orders_completed")
         add(today, f"cat:{cat}:completed")
         add(today, "service_minutes", minutes)

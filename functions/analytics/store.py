@@ -115,12 +115,12 @@ def _get(model: type[Any], pk: str, sk: str) -> Any:
         return None
 
 
-def _first_today(active: Active) -> bool:
-    return _get(ActiveGuardItem, *_active_key(active)) is None
-
-
 def _active_key(active: Active) -> tuple[str, str]:
     return f"ACTIVE#{active.day.isoformat()}#{active.role}#{active.user_id}", "ACTIVE"
+
+
+def _region_key(active: Active) -> tuple[str, str]:
+    return f"ACTIVE#{active.day.isoformat()}#{active.role}#{active.user_id}", "REGION"
 
 
 def write_tally(tx: TransactWrite, t: Tally, *, event_id: str, now: datetime) -> None:
@@ -130,19 +130,20 @@ def write_tally(tx: TransactWrite, t: Tally, *, event_id: str, now: datetime) ->
     out, the tier a TierChanged replaces) and conditions the writes on what it read: a concurrent event for the
     same user cancels this transaction, and the redelivery then sees the other's write."""
     guards: set[tuple[str, str]] = set()
+    expires = int((now + timedelta(days=get_settings().analytics_active_guard_days)).timestamp())
     for active in t.active:
-        key = _active_key(active)
-        if key in guards or not _first_today(active):
-            continue
-        guards.add(key)
         role = "users" if active.role == "customer" else "workers"
         day = t.days.setdefault(active.day, {})
-        day[f"active_{role}"] = day.get(f"active_{role}", 0) + 1
-        if active.region:
-            name = f"region:{active.region}:{role}"
-            day[name] = day.get(name, 0) + 1
-        expires = int((now + timedelta(days=get_settings().analytics_active_guard_days)).timestamp())
-        tx.save(ActiveGuardItem(*key, expires_at=expires), condition=ActiveGuardItem.PK.does_not_exist())
+        # Active once a day; counted in a region once a day too (its first event with one: a login has none).
+        for key, counter in (
+            (_active_key(active), f"active_{role}"),
+            (_region_key(active), f"region:{active.region}:{role}") if active.region else (None, ""),
+        ):
+            if key is None or key in guards or _get(ActiveGuardItem, *key) is not None:
+                continue
+            guards.add(key)
+            day[counter] = day.get(counter, 0) + 1
+            tx.save(ActiveGuardItem(*key, expires_at=expires), condition=ActiveGuardItem.PK.does_not_exist())
 
     if t.hidden_review is not None:
         worker, review_id = t.hidden_review

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from chalice import Blueprint
 from common.api import Call, route
+from common.idempotency import idempotent
 from common.pagination import Page
 
 from functions.booking import board, complaints, moves
-from functions.booking.api import idempotent
 from functions.booking.models import (
     AdminCancelRequest,
     AdminOrdersQuery,

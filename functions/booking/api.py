@@ -6,14 +6,12 @@ Every POST that creates or moves an order honours ``Idempotency-Key`` (a retry r
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from chalice import Blueprint
 from common.api import Call, route
-from common.idempotency import once
+from common.idempotency import idempotent
 from common.ids import new_id
 from common.pagination import Page
-from pydantic import BaseModel
 
 from functions.booking import board, complaints, moves, service, store
 from functions.booking.models import (
@@ -30,22 +28,6 @@ from functions.booking.models import (
 from functions.booking.views import assigned_to_worker, to_order
 
 bp = Blueprint(__name__)
-M = TypeVar("M", bound=BaseModel)
-
-
-def idempotent(call: Call, scope: str, model: type[M], produce: Callable[[], M], **params: str) -> M:
-    """Run a creating or moving call once per Idempotency-Key (the key is the caller's own); a repeat with the same
-    key and body answers the first response."""
-    body = call.body.model_dump(mode="json") if isinstance(call.body, BaseModel) else None
-    request = {"body": body, **params}
-    result = once(
-        scope,
-        call.user_id,
-        call.headers.get("idempotency-key"),
-        request,
-        lambda: produce().model_dump(mode="json"),
-    )
-    return model.model_validate(result)
 
 
 @route(bp, "/v1/quotes", "POST", body=QuoteRequest, response=Quote, auth="customer")

@@ -53,7 +53,7 @@ def login_wechat(
             referred_by=req.referral_code,
             created_at=iso(now),
         )
-        is_new = store.create_user(user)
+        is_new = store.create_user(user, now)
         # Lost a race with a concurrent first login of the same openid: that one's user is ours.
         user_id = candidate if is_new else store.user_id_for_openid(req.role, session.openid)
         if user_id is None:
@@ -123,9 +123,9 @@ def add_address(user_id: str, body: AddressIn, *, new_id: Callable[[], str]) -> 
 
 
 def list_addresses(user_id: str, *, limit: int, cursor: str | None) -> Page[Address]:
-    start = decode_cursor(cursor, expect={"PK": f"USER#{user_id}"})
-    items, last = store.list_addresses(user_id, limit, start)
-    return Page[Address](items=[_address(i) for i in items], next_cursor=encode_cursor(last))
+    start = decode_cursor(cursor, expect={"PK": store.user_partition(user_id)})
+    page = store.list_addresses(user_id, limit, start)
+    return Page[Address](items=[_address(i) for i in page.items], next_cursor=encode_cursor(page.last_key))
 
 
 def get_address(user_id: str, address_id: str) -> Address:

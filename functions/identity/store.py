@@ -11,7 +11,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from common import events
+from common.clock import iso
 from common.db import Item, connection
+from common.ids import derived_id
+from common.pagination import StorePage
 from common.table import GSI3, GSI4
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -73,13 +79,18 @@ def user_id_for_openid(role: str, openid: str) -> str | None:
         return None
 
 
-def create_user(user: UserItem) -> bool:
-    """Write the user and its openid lookup in one transaction; False if that openid already has a user."""
+def create_user(user: UserItem, now: datetime) -> bool:
+    """Write the user, its openid lookup and its ``UserRegistered`` event in one transaction; False if that
+    openid already has a user."""
     lookup = OpenIdItem(f"OPENID#{user.role}#{user.openid}", "USER", user_id=user.id)
+    detail = {"user_id": user.id, "role": user.role, "referral_code": user.referred_by, "at": iso(now)}
     try:
         with TransactWrite(connection=connection()) as tx:
             tx.save(lookup, condition=OpenIdItem.PK.does_not_exist())
             tx.save(user, condition=UserItem.PK.does_not_exist())
+            events.add(
+                tx, "UserRegistered", detail, event_id=derived_id(now, f"registered#{user.id}"), now=now
+            )
     except TransactWriteError as exc:
         if exc.cause_response_code == "TransactionCanceledException":
             return False
@@ -144,12 +155,15 @@ def add_address(user_id: str, item: AddressItem, limit: int) -> bool:
     return True
 
 
-def list_addresses(user_id: str, limit: int, start: dict | None) -> tuple[list[AddressItem], dict | None]:
+def user_partition(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def list_addresses(user_id: str, limit: int, start: dict | None) -> StorePage[AddressItem]:
     result = AddressItem.query(
-        f"USER#{user_id}", AddressItem.SK.startswith("ADDR#"), limit=limit, last_evaluated_key=start
+        user_partition(user_id), AddressItem.SK.startswith("ADDR#"), limit=limit, last_evaluated_key=start
     )
-    items = list(result)
-    return items, result.last_evaluated_key
+    return StorePage.of(result)
 
 
 def get_address(user_id: str, address_id: str) -> AddressItem | None:

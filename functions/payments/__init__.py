@@ -9,7 +9,6 @@ from functions.payments.ledger_store import account_balances
 from functions.payments.notify import handle_payment_notification, resume_or_refund
 from functions.payments.service import (
     accrue_earning,
-    close_payment,
     complete_refund,
     payments_due,
     reconcile_payment,
@@ -26,7 +25,6 @@ __all__ = [
     "account_balances",
     "accrue_earning",
     "client_from_settings",
-    "close_payment",
     "complete_refund",
     "handle_payment_notification",
     "payments_due",

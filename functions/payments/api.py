@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 from common.api import Call, route
-from common.errors import MalformedRequest
+from common.idempotency import idempotent
 from common.ids import new_id
 from common.pagination import Page, PageQuery
 
@@ -32,13 +32,6 @@ def wechat_refund_notify(call: Call) -> Response:
     )
 
 
-def _idempotency_key(call: Call) -> str | None:
-    key = call.headers.get("idempotency-key")
-    if key is not None and not 1 <= len(key) <= 200:
-        raise MalformedRequest("Idempotency-Key must be 1 to 200 characters", code="INVALID_IDEMPOTENCY_KEY")
-    return key
-
-
 @route(bp, "/v1/worker/earnings", "GET", query=PageQuery, response=Earnings)
 def get_earnings(call: Call) -> Earnings:
     """The worker's balance (withdrawable), pending (in the dispute window), withdrawing, withdrawn, and statement."""
@@ -48,12 +41,13 @@ def get_earnings(call: Call) -> Earnings:
 @route(bp, "/v1/worker/withdrawals", "POST", body=WithdrawalRequest, response=Withdrawal, status=201)
 def request_withdrawal(call: Call) -> Withdrawal:
     """Withdraw from the available balance: at least the minimum, one open withdrawal at a time."""
-    return earnings.request_withdrawal(
-        call.user_id,
-        call.body.amount_fen,
-        now=call.now,
-        new_id=lambda: new_id(call.now),
-        idempotency_key=_idempotency_key(call),
+    return idempotent(
+        call,
+        "withdrawal",
+        Withdrawal,
+        lambda: earnings.request_withdrawal(
+            call.user_id, call.body.amount_fen, now=call.now, new_id=lambda: new_id(call.now)
+        ),
     )
 
 

@@ -145,6 +145,15 @@ class Settings(BaseSettings):
     # While a complaint is open, settlement is looked at again after this.
     dispute_recheck_seconds: int = 86400
     max_dispatch_tries: int = 3  # workers offered an order (the first included) before it is cancelled
+    max_open_complaints: int = 3  # open complaints one order may have at a time
+
+    # Domain events and the shared mechanisms (layers/common: events, relay, consumers, db, pagination).
+    outbox_ttl_days: int = 7  # an outbox item outlives the stream's 24 h retention, then the TTL removes it
+    seen_ttl_days: int = 21  # a consumer remembers an event past SQS's longest retention (14 days)
+    transaction_conflict_retries: int = (
+        3  # a transaction cancelled only by conflicts is tried again this often
+    )
+    page_max: int = 100  # the largest ?limit= of any list (API.md conventions)
 
     # --- analytics (issue 12) ---
     # Daily counters (DESIGN.md "Statistics and analytics"): every order touches a day's counters, so they are

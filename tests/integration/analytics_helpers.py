@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import count as counter
 from typing import Any
 
 from common.clock import business_tz, iso
-from common.db import connection
-from pynamodb.transactions import TransactWrite
+from common.consumers import handle_once_atomic
+from common.events import DomainEvent
 
 from functions.analytics import count
+from functions.analytics.tasks import CONSUMER
 
 _ids = counter(1)
 
 
-@dataclass
-class Event:
-    type: str
-    detail: dict[str, Any]
-    id: str = field(default_factory=lambda: f"evt-{next(_ids):06d}")
-
-
-def record(event_type: str, detail: dict[str, Any], event_id: str | None = None) -> Event:
-    """Count one event as the consumer does: its counters in one transaction."""
-    event = Event(event_type, detail, event_id or f"evt-{next(_ids):06d}")
-    with TransactWrite(connection=connection()) as tx:
-        count(event, tx)
-    return event
+def record(event_type: str, detail: dict[str, Any], event_id: str | None = None) -> bool:
+    """Count one event as the consumer does (the shared guard, its counters in the SEEN item's transaction);
+    False when that event id was counted before."""
+    event = DomainEvent(event_id or f"evt-{next(_ids):06d}", event_type, detail)
+    return handle_once_atomic(CONSUMER, event, count)
 
 
 def order_detail(order_id: str, at: datetime, **extra: Any) -> dict[str, Any]:

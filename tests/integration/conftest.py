@@ -32,6 +32,9 @@ def wechat() -> Iterator[WeChatStandIn]:
 
 @pytest.fixture
 def aws() -> Iterator[None]:
+    from common import relay
+
+    relay._events_client.cache_clear()  # a client made for another test's AWS may point elsewhere
     with mock_aws():
         settings = get_settings()
         create_table(boto3.client("dynamodb"), settings.table_name)
@@ -108,3 +111,12 @@ def wechatpay() -> Iterator[WeChatPayStandIn]:
     get_settings.cache_clear()
     yield standin
     standin.close()
+
+
+@pytest.fixture
+def events(api: Api) -> Any:
+    """Domain events delivered as on AWS (tests/integration/event_helpers.py): ``events.deliver()``."""
+    from app import app
+    from tests.integration.event_helpers import EventFlow
+
+    return EventFlow(app)
