@@ -131,9 +131,10 @@ def _customers(days: list[date]) -> Iterator[list[Any]]:
     for day in days:
         start = None
         while True:
-            ids, start = store.registered_on(day, "customer", PAGE, start)
-            profiles = customer_profiles(ids)
-            for customer_id in ids:
+            page = store.registered_on(day, "customer", PAGE, start)
+            start = page.last_key
+            profiles = customer_profiles(page.items)
+            for customer_id in page.items:
                 p = profiles.get(customer_id)
                 counters, tier = store.customer_stats(customer_id)
                 yield [

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from common.models import Strict
+from common.pagination import PageQuery
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class RangeQuery(BaseModel):
+class RangeQuery(Strict):
     """``?from=&to=`` (dates, business time zone, inclusive); default the last 30 days to today."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -20,23 +22,18 @@ class TimeseriesQuery(RangeQuery):
     metric: str
 
 
-class WorkersQuery(RangeQuery):
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
+class WorkersQuery(RangeQuery, PageQuery):
+    pass
 
 
-class ForecastQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    category_id: str | None = None
+class ForecastQuery(Strict):
+    category_id: str | None = Field(default=None, max_length=64)
     days: int | None = Field(default=None, ge=1)
 
 
-class CustomersQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CustomersQuery(Strict, PageQuery):
     q: str | None = Field(default=None, min_length=1, max_length=40)
     tier: str | None = Field(default=None, max_length=20)
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
 
 
 # -- overview ---------------------------------------------------------------------------------------------------

@@ -159,10 +159,10 @@ def worker_performance(query: WorkersQuery, *, now: datetime) -> Page[WorkerPerf
     """Every worker with counted activity, by id, a page at a time, with their figures over the range."""
     days = days_of(query, now)
     start = decode_cursor(query.cursor, expect={"GSI1PK": "PERFWORKERS"})
-    ids, last = store.perf_workers(query.limit, start)
-    category_totals = store.totals() if ids else {}
-    rows = [_worker_row(w, days, category_totals, now) for w in ids]
-    return Page[WorkerPerformance](items=rows, next_cursor=encode_cursor(last))
+    page = store.perf_workers(query.limit, start)
+    category_totals = store.totals() if page.items else {}
+    rows = [_worker_row(w, days, category_totals, now) for w in page.items]
+    return Page[WorkerPerformance](items=rows, next_cursor=encode_cursor(page.last_key))
 
 
 def my_performance(worker_id: str, query: RangeQuery, *, now: datetime) -> MyPerformance:

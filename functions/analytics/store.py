@@ -31,6 +31,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
 from common.db import Item
+from common.pagination import StorePage
 from common.settings import get_settings
 from common.table import GSI1
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
@@ -335,11 +336,10 @@ def credit_points(worker_id: str, since: datetime, until: datetime) -> list[tupl
     return [(raw["at"]["S"], int(raw["score"]["N"])) for raw in _query(worker_pk(worker_id), low, high)]
 
 
-def perf_workers(limit: int, start: dict[str, Any] | None) -> tuple[list[str], dict[str, Any] | None]:
-    """Workers with any counted event, by id (GSI1 ``PERFWORKERS``), a page at a time."""
+def perf_workers(limit: int, start: dict[str, Any] | None) -> StorePage[str]:
+    """Ids of the workers with any counted event (GSI1 ``PERFWORKERS``), a page at a time."""
     result = PerfWorkerItem.directory.query("PERFWORKERS", limit=limit, last_evaluated_key=start)
-    ids = [item.worker_id for item in result]
-    return ids, result.last_evaluated_key
+    return StorePage([item.worker_id for item in result], result.last_evaluated_key)
 
 
 def customer_stats(customer_id: str) -> tuple[Deltas, str | None]:
@@ -354,12 +354,10 @@ def customer_stats(customer_id: str) -> tuple[Deltas, str | None]:
     return counters, tier
 
 
-def customers_by_tier(
-    tier: str, limit: int, start: dict[str, Any] | None
-) -> tuple[list[str], dict[str, Any] | None]:
+def customers_by_tier(tier: str, limit: int, start: dict[str, Any] | None) -> StorePage[str]:
+    """Ids of the customers whose latest tier is ``tier`` (GSI1), a page at a time."""
     result = TierItem.by_tier.query(f"CUSTOMERTIER#{tier}", limit=limit, last_evaluated_key=start)
-    ids = [item.customer_id for item in result]
-    return ids, result.last_evaluated_key
+    return StorePage([item.customer_id for item in result], result.last_evaluated_key)
 
 
 def registered_on(

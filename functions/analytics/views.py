@@ -53,10 +53,10 @@ def customers(query: CustomersQuery) -> Page[CustomerSummary]:
         return Page[CustomerSummary](items=rows, next_cursor=page.next_cursor)
     if query.tier:
         start = decode_cursor(query.cursor, expect={"GSI1PK": f"CUSTOMERTIER#{query.tier}"})
-        ids, last = store.customers_by_tier(query.tier, query.limit, start)
-        profiles = customer_profiles(ids)
-        rows = [_summary(profiles.get(c), c) for c in ids]
-        return Page[CustomerSummary](items=rows, next_cursor=encode_cursor(last))
+        page = store.customers_by_tier(query.tier, query.limit, start)
+        profiles = customer_profiles(page.items)
+        rows = [_summary(profiles.get(c), c) for c in page.items]
+        return Page[CustomerSummary](items=rows, next_cursor=encode_cursor(page.last_key))
     raise ValidationFailed("give q (a nickname or phone prefix) or tier", code="QUERY_REQUIRED")
 
 

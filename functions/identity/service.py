@@ -147,9 +147,10 @@ def contact_for(user_id: str) -> Contact | None:
 def find_customers(q: str, *, limit: int, cursor: str | None) -> Page[Profile]:
     """For operators (analytics' customer list): customers whose nickname or phone starts with ``q`` (a phone
     prefix needs 3 or more digits), one key-conditioned Query of identity's search index."""
-    start = decode_cursor(cursor)
-    items, last = store.find_customers(q, limit, start)
-    return Page[Profile](items=[_profile(i) for i in items], next_cursor=encode_cursor(last))
+    attr, partition = store.customer_search_partition(q)
+    start = decode_cursor(cursor, expect={attr: partition})
+    page = store.find_customers(q, limit, start)
+    return Page[Profile](items=[_profile(i) for i in page.items], next_cursor=encode_cursor(page.last_key))
 
 
 def customer_profiles(user_ids: list[str]) -> dict[str, Profile]:

@@ -173,7 +173,14 @@ def get_address(user_id: str, address_id: str) -> AddressItem | None:
         return None
 
 
-def find_customers(q: str, limit: int, start: dict | None) -> tuple[list[UserItem], dict | None]:
+def customer_search_partition(q: str) -> tuple[str, str]:
+    """(index key attribute, partition) that a search for ``q`` reads: the cursor must stay in it."""
+    if q.isdigit() and len(q) >= 3:
+        return "GSI4PK", f"CUSTPHONE#{q[:3]}"
+    return "GSI3PK", f"CUSTNAME#{q[0].lower()}"
+
+
+def find_customers(q: str, limit: int, start: dict | None) -> StorePage[UserItem]:
     """Customers whose phone (``q`` of 3 or more digits) or nickname starts with ``q``: one Query on GSI4 / GSI3."""
     if q.isdigit() and len(q) >= 3:
         result = UserItem.by_phone.query(
@@ -184,5 +191,4 @@ def find_customers(q: str, limit: int, start: dict | None) -> tuple[list[UserIte
         result = UserItem.by_nickname.query(
             f"CUSTNAME#{folded[0]}", UserItem.GSI3SK.startswith(folded), limit=limit, last_evaluated_key=start
         )
-    items = list(result)
-    return items, result.last_evaluated_key
+    return StorePage.of(result)
