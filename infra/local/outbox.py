@@ -31,7 +31,12 @@ def streams_client() -> Any:
 
 
 class StreamRelay:
-    """Reads the table's stream from where it left off and relays the outbox items on it."""
+    """Reads the table's stream from where it left off and relays the outbox items on it.
+
+    It remembers a position (a sequence number) per shard, not moto's iterator: moto replaces a table with a deep
+    copy when a transaction is cancelled, and an iterator taken before then would read the old copy's stream
+    forever. A fresh iterator from the remembered position each pass reads the live one.
+    """
 
     def __init__(self, table_name: str | None = None) -> None:
         self.table_name = table_name or get_settings().table_name
@@ -39,37 +44,36 @@ class StreamRelay:
         self._stream_arn = boto3.client("dynamodb").describe_table(TableName=self.table_name)["Table"][
             "LatestStreamArn"
         ]
-        self._iterators: dict[str, str | None] = {}  # shard → next iterator (None: shard closed and drained)
+        # shard → (iterator type, sequence number): where the next pass starts
+        self._positions: dict[str, tuple[str, str]] = {}
 
-    def _iterator(self, shard_id: str) -> str | None:
-        if shard_id not in self._iterators:
-            self._iterators[shard_id] = self._streams.get_shard_iterator(
-                StreamArn=self._stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-            )["ShardIterator"]
-        return self._iterators[shard_id]
+    def _iterator(self, shard_id: str) -> str:
+        kind, sequence = self._positions.get(shard_id, ("TRIM_HORIZON", ""))
+        args: dict[str, str] = {"StreamArn": self._stream_arn, "ShardId": shard_id, "ShardIteratorType": kind}
+        if sequence:
+            args["SequenceNumber"] = sequence
+        return self._streams.get_shard_iterator(**args)["ShardIterator"]
 
     def poll(self) -> int:
-        """One pass over every shard; how many stream records were read."""
+        """One pass over every shard; how many stream records it moved past (0 while the bus refuses the next)."""
         shards = self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]["Shards"]
         read = 0
         for shard in shards:
             shard_id = shard["ShardId"]
-            iterator = self._iterator(shard_id)
-            if iterator is None:
+            records = self._streams.get_records(ShardIterator=self._iterator(shard_id), Limit=1000).get(
+                "Records", []
+            )
+            if not records:
                 continue
-            page = self._streams.get_records(ShardIterator=iterator, Limit=1000)
-            records = page.get("Records", [])
-            read += len(records)
             failed = relay_records(records)["batchItemFailures"]
             if failed:  # read again from the first record the bus did not take
-                self._iterators[shard_id] = self._streams.get_shard_iterator(
-                    StreamArn=self._stream_arn,
-                    ShardId=shard_id,
-                    ShardIteratorType="AT_SEQUENCE_NUMBER",
-                    SequenceNumber=failed[0]["itemIdentifier"],
-                )["ShardIterator"]
+                first = failed[0]["itemIdentifier"]
+                self._positions[shard_id] = ("AT_SEQUENCE_NUMBER", first)
+                read += sum(int(r["dynamodb"]["SequenceNumber"]) < int(first) for r in records)
             else:
-                self._iterators[shard_id] = page.get("NextShardIterator")
+                read += len(records)
+                last = max(records, key=lambda r: int(r["dynamodb"]["SequenceNumber"]))
+                self._positions[shard_id] = ("AFTER_SEQUENCE_NUMBER", last["dynamodb"]["SequenceNumber"])
         return read
 
 

@@ -155,6 +155,26 @@ class Settings(BaseSettings):
     )
     page_max: int = 100  # the largest ?limit= of any list (API.md conventions)
 
+    # --- identity: phone numbers, SMS codes, maps (issue 14) ---
+    # SMS verification codes (短信验证码, INTEGRATIONS.md "Phone numbers"): kept as an HMAC under this secret.
+    sms_code_secret: SecretStr = SecretStr("change-me-local-sms-code-secret")
+    sms_verification_template: str = "1000005"  # Tencent Cloud SMS template: {1} the code, {2} minutes valid
+    sms_code_ttl_seconds: int = Field(300, ge=60, le=1800)  # a code is valid this long
+    sms_code_max_tries: int = Field(5, ge=1, le=10)  # wrong guesses a code survives
+    sms_code_resend_seconds: int = Field(60, ge=10, le=600)  # between two codes to one phone
+    sms_code_daily_per_phone: int = Field(10, ge=1)  # codes sent to one phone a (business) day
+    sms_code_daily_per_ip: int = Field(30, ge=1)  # codes asked for by one client IP a day
+    # Tencent Location Service WebService API (腾讯位置服务): the geocoder, signed with the key's secret key.
+    map_api_base: str = "https://apis.map.qq.com"
+    map_key: str = "local-map-key"
+    map_secret_key: SecretStr = SecretStr("local-map-secret-key")
+    map_referer: str = "jiazheng"  # the app name on route links (Tencent's URI API asks for one)
+    map_min_reliability: int = Field(7, ge=1, le=10)  # Tencent: >= 7 is a dependable result
+    # The service area: addresses farther than the radius from the centre (GCJ-02) are refused, given or geocoded.
+    service_area_center: tuple[float, float] = (31.2304, 121.4737)  # 上海 人民广场
+    service_area_radius_km: float = Field(60.0, gt=0)
+    # The worker sees the customer's exact address and phone from acceptance until this long after completion.
+    worker_contact_hours_after_completion: int = Field(24, ge=0, le=24 * 30)
     # --- analytics (issue 12) ---
     # Daily counters (DESIGN.md "Statistics and analytics"): every order touches a day's counters, so they are
     # spread over this many shards and read by summing them. Only ever raise it: readers sum shards 0..n-1.

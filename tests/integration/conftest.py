@@ -14,9 +14,12 @@ from common.settings import get_settings
 from common.table import create_table
 from moto import mock_aws
 
+from infra.local.indexed_dynamodb import install as index_dynamodb
 from infra.standins.wechat import WeChatStandIn
 from infra.standins.wechatpay import WeChatPayKeys, WeChatPayStandIn
 from tests.client import JsonCalls, Reply
+
+index_dynamodb()  # moto's DynamoDB indexed by key, as in the local stack and the bench (docs/local-stack.md)
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +123,15 @@ def events(api: Api) -> Any:
     from tests.integration.event_helpers import EventFlow
 
     return EventFlow(app)
+
+
+@pytest.fixture(scope="session")
+def maps() -> Iterator[Any]:
+    """The Tencent Location Service stand-in (geocoder, signed requests); the app's map settings point at it."""
+    from infra.standins.maps import MapStandIn
+
+    standin = MapStandIn(key="TEST-MAP-KEY", secret_key="test-map-secret-key")
+    os.environ.update(MAP_API_BASE=standin.url, MAP_KEY=standin.key, MAP_SECRET_KEY=standin.secret_key)
+    get_settings.cache_clear()
+    yield standin
+    standin.close()
