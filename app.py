@@ -5,6 +5,8 @@ from common.log import lambda_logging
 from common.openapi import docs
 from common.relay import bp as outbox_relay
 
+from functions.analytics.api import bp as analytics
+from functions.analytics.tasks import bp as analytics_tasks
 from functions.booking.admin_api import bp as booking_admin
 from functions.booking.api import bp as booking
 from functions.booking.checkout import bp as booking_checkout
@@ -46,5 +48,7 @@ for blueprint in (
     outbox_relay,
     marketing,
     marketing_tasks,
+    analytics,
+    analytics_tasks,
 ):
     app.register_blueprint(blueprint)

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.events import NOTIFICATION_EVENTS, ORDER_EVENTS, SOURCE, WORKFLOW_EVENTS, queue_name
+from common.events import (
+    IDENTITY_EVENTS,
+    NOTIFICATION_EVENTS,
+    ORDER_EVENTS,
+    SOURCE,
+    WORKFLOW_EVENTS,
+    queue_name,
+)
 
 
 @dataclass(frozen=True)
@@ -72,3 +79,25 @@ EVENT_QUEUES += (
         ),
     ),
 )
+
+
+# analytics: daily counters from order, identity, marketing and reviews events, each counted once
+# (functions/analytics/rules.py; the consumer is functions/analytics/tasks.py). Marketing's and reviews' names are
+# the contract's (EVENTS.md): matched by name whether or not their producers are deployed yet.
+ANALYTICS_EVENTS = (
+    ORDER_EVENTS
+    + IDENTITY_EVENTS
+    + (
+        "CouponIssued",
+        "CouponUsed",
+        "CouponReleased",
+        "PointsEarned",
+        "PointsSpent",
+        "TierChanged",
+        "ReferralRewarded",
+        "ReviewSubmitted",
+        "ReviewHidden",
+        "CreditChanged",
+    )
+)
+EVENT_QUEUES += (EventQueue("analytics", ANALYTICS_EVENTS),)

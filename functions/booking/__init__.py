@@ -5,10 +5,12 @@ Other capabilities may call: ``mark_paid`` and ``get_order_for_payment`` (paymen
 quote pipeline), ``get_order_for_review`` (reviews reads the order it reviews), ``register_price_step``,
 ``register_commission_rule`` and ``register_customer_rating_source`` (reviews plugs in the credit price line, the
 best level's commission and the customer's rating on the worker's view; booking never imports reviews), and
-``register_priority`` (marketing's tiers lengthen the booking horizon and widen best-match).
+``register_priority`` (marketing's tiers lengthen the booking horizon and widen best-match), and
+``admin_orders`` with ``AdminOrdersQuery`` (analytics' order export reads the board by day).
 """
 
-from functions.booking.models import CustomerRating, OrderReviewView, PriceLine
+from functions.booking.board import admin_orders
+from functions.booking.models import AdminOrdersQuery, CustomerRating, OrderReviewView, PriceLine
 from functions.booking.moves import mark_paid
 from functions.booking.policy import register_priority
 from functions.booking.pricing import (
@@ -21,10 +23,12 @@ from functions.booking.service import get_order_for_payment, get_order_for_revie
 from functions.booking.views import register_customer_rating_source
 
 __all__ = [
+    "AdminOrdersQuery",
     "CustomerRating",
     "OrderReviewView",
     "PriceLine",
     "PricingContext",
+    "admin_orders",
     "get_order_for_payment",
     "get_order_for_review",
     "get_order_for_settlement",

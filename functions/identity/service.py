@@ -198,3 +198,18 @@ def nickname_of(user_id: str) -> str | None:
     """A user's nickname (what a review shows of its author), or None."""
     user = store.get_user(user_id)
     return getattr(user, "nickname", None) if user is not None else None
+
+
+def find_customers(q: str, *, limit: int, cursor: str | None) -> Page[Profile]:
+    """For operators (analytics' customer list): customers whose nickname or phone starts with ``q`` (a phone
+    prefix needs 3 or more digits), one key-conditioned Query of identity's search index."""
+    attr, partition = store.customer_search_partition(q)
+    start = decode_cursor(cursor, expect={attr: partition})
+    page = store.find_customers(q, limit, start)
+    return Page[Profile](items=[_profile(i) for i in page.items], next_cursor=encode_cursor(page.last_key))
+
+
+def customer_profiles(user_ids: list[str]) -> dict[str, Profile]:
+    """Profiles of these users (BatchGetItem); unknown ids are left out."""
+    keys = [store.user_key(u) for u in dict.fromkeys(user_ids)]
+    return {item.id: _profile(item) for item in store.UserItem.batch_get(keys)} if keys else {}

@@ -4,6 +4,9 @@
 - openid lookup:  OPENID#{role}#{openid} / USER   (guards one user per openid and role)
 - operator:       OPERATOR#{username} / PROFILE
 - address:        USER#{id} / ADDR#{address id}
+- customer search (operators, analytics' customer list): a customer's profile carries
+  GSI3 ``CUSTNAME#{first character of the nickname}`` → ``{nickname, lower case}#{id}`` and
+  GSI4 ``CUSTPHONE#{first 3 digits}`` → ``{phone}#{id}``, set whenever the nickname or phone changes
 - phone lookup:   PHONE#{role}#{phone} / USER       (one account per bound phone and role)
 - SMS code:       SMSCODE#{phone} / CODE            (the code's HMAC, its user, expiry, tries; TTL)
 - SMS day count:  SMSLIMIT#phone#{phone} / DAY#{date}, SMSLIMIT#ip#{ip} / DAY#{date}   (ADD under a cap; TTL)
@@ -21,7 +24,7 @@ from common.clock import iso
 from common.db import Item, connection
 from common.ids import derived_id
 from common.pagination import StorePage
-from common.table import GSI1
+from common.table import GSI1, GSI3, GSI4
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -41,6 +44,8 @@ class UserItem(Item):
     referred_by = UnicodeAttribute(null=True)
     address_count = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
+    by_nickname = GSI3()
+    by_phone = GSI4()
     phone_source = UnicodeAttribute(null=True)  # how the phone was proven: wechat | sms
     phone_bound_at = UnicodeAttribute(null=True)
 
@@ -126,7 +131,24 @@ def birthday_partition(month_day: str) -> str:
     return f"BIRTHDAY#{month_day}"
 
 
+def customer_search_keys(role: str, nickname: str | None, phone: str | None) -> dict[str, str | None]:
+    """The search index keys of a customer's profile with this nickname and phone (None: not indexed)."""
+    keys: dict[str, str | None] = dict.fromkeys(("GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"))
+    if role != "customer":
+        return keys
+    if nickname:
+        keys["GSI3PK"], keys["GSI3SK"] = f"CUSTNAME#{nickname[0].lower()}", f"{nickname.lower()}#"
+    if phone and len(phone) >= 3:
+        keys["GSI4PK"], keys["GSI4SK"] = f"CUSTPHONE#{phone[:3]}", f"{phone}#"
+    return keys
+
+
 def update_user(user: UserItem, changes: dict[str, str | None]) -> UserItem:
+    if "nickname" in changes or "phone" in changes:
+        nickname = changes.get("nickname", user.nickname)
+        phone = changes.get("phone", user.phone)
+        keys = customer_search_keys(user.role, nickname, phone)
+        changes = {**changes, **{k: (v + user.id if v and k.endswith("SK") else v) for k, v in keys.items()}}
     actions = [
         getattr(UserItem, name).set(value) if value is not None else getattr(UserItem, name).remove()
         for name, value in changes.items()
@@ -191,6 +213,27 @@ def get_address(user_id: str, address_id: str) -> AddressItem | None:
         return AddressItem.get(f"USER#{user_id}", f"ADDR#{address_id}")
     except DoesNotExist:
         return None
+
+
+def customer_search_partition(q: str) -> tuple[str, str]:
+    """(index key attribute, partition) that a search for ``q`` reads: the cursor must stay in it."""
+    if q.isdigit() and len(q) >= 3:
+        return "GSI4PK", f"CUSTPHONE#{q[:3]}"
+    return "GSI3PK", f"CUSTNAME#{q[0].lower()}"
+
+
+def find_customers(q: str, limit: int, start: dict | None) -> StorePage[UserItem]:
+    """Customers whose phone (``q`` of 3 or more digits) or nickname starts with ``q``: one Query on GSI4 / GSI3."""
+    if q.isdigit() and len(q) >= 3:
+        result = UserItem.by_phone.query(
+            f"CUSTPHONE#{q[:3]}", UserItem.GSI4SK.startswith(q), limit=limit, last_evaluated_key=start
+        )
+    else:
+        folded = q.lower()
+        result = UserItem.by_nickname.query(
+            f"CUSTNAME#{folded[0]}", UserItem.GSI3SK.startswith(folded), limit=limit, last_evaluated_key=start
+        )
+    return StorePage.of(result)
 
 
 # --- phone numbers and SMS codes ---------------------------------------------------------------------------
@@ -286,6 +329,8 @@ def bind_phone(user: UserItem, phone: str, *, source: str, at: str, spend_code: 
     it), the user's phone, the lookup of the phone it replaces removed, and the SMS code spent (deleted while
     still that code) when one proved it. False when another account holds the phone or the code was spent."""
     lookup = PhoneItem(*phone_key(user.role, phone), user_id=user.id)
+    search = customer_search_keys(user.role, user.nickname, phone)  # operators find customers by phone
+    indexed = [UserItem.GSI4PK.set(search["GSI4PK"]), UserItem.GSI4SK.set(f"{search['GSI4SK']}{user.id}")]
     try:
         with TransactWrite(connection=connection()) as tx:
             tx.save(lookup, condition=PhoneItem.PK.does_not_exist() | (PhoneItem.user_id == user.id))
@@ -295,6 +340,7 @@ def bind_phone(user: UserItem, phone: str, *, source: str, at: str, spend_code: 
                     UserItem.phone.set(phone),
                     UserItem.phone_source.set(source),
                     UserItem.phone_bound_at.set(at),
+                    *(indexed if search["GSI4PK"] else []),
                 ],
                 condition=UserItem.PK.exists(),
             )

@@ -4,7 +4,8 @@ Other capabilities and the later wiring may call these (see each docstring); not
 Booking wires the payment notification (``handle_payment_notification`` with its ``mark_paid``) and the pay route.
 """
 
-from functions.payments.ledger import split_earning
+from functions.payments.ledger import split_earning, worker_of
+from functions.payments.ledger_store import account_balances
 from functions.payments.notify import handle_payment_notification, resume_or_refund
 from functions.payments.service import (
     accrue_earning,
@@ -21,6 +22,7 @@ from functions.payments.wechatpay_models import PayParams
 
 __all__ = [
     "PayParams",
+    "account_balances",
     "accrue_earning",
     "client_from_settings",
     "complete_refund",
@@ -33,4 +35,5 @@ __all__ = [
     "settle",
     "split_earning",
     "start_payment",
+    "worker_of",
 ]

@@ -24,6 +24,7 @@ EXTENSIONS: tuple[str, ...] = (
     "infra.local.payments_dev",
     "infra.local.booking_dev",
     "infra.local.identity_dev",
+    "infra.local.analytics_dev",
 )
 
 

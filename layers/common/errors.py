@@ -199,3 +199,16 @@ class PointsLimit(RuleViolation):
 
 class AlreadySignedIn(Conflict):
     code, default_message = "ALREADY_SIGNED_IN", "already signed in today"
+
+
+# --- analytics (issue 12) ---
+
+
+class UnknownMetric(ValidationFailed):
+    code, default_message = "UNKNOWN_METRIC", "no such metric"
+
+
+class BadDateRange(ValidationFailed):
+    """A reversed range (``from`` after ``to``) or one longer than the setting allows."""
+
+    code, default_message = "BAD_DATE_RANGE", "the date range is reversed or too long"

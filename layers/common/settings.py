@@ -175,6 +175,48 @@ class Settings(BaseSettings):
     service_area_radius_km: float = Field(60.0, gt=0)
     # The worker sees the customer's exact address and phone from acceptance until this long after completion.
     worker_contact_hours_after_completion: int = Field(24, ge=0, le=24 * 30)
+    # --- analytics (issue 12) ---
+    # Daily counters (DESIGN.md "Statistics and analytics"): every order touches a day's counters, so they are
+    # spread over this many shards and read by summing them. Only ever raise it: readers sum shards 0..n-1.
+    analytics_stats_shards: int = Field(4, ge=1, le=32)
+    analytics_max_range_days: int = Field(366, ge=1)  # longest from..to of a dashboard, series or export
+    analytics_on_time_grace_minutes: int = Field(10, ge=0)  # a start this late after `start` is still on time
+    analytics_active_guard_days: int = Field(
+        3, ge=1
+    )  # a user's "active today" guard item lives this long (TTL)
+    # needs_training: a worker's average skill score (1-5) in a category lags that category's average by at least
+    # this much, over at least the given number of reviews of the worker in it.
+    analytics_training_lag: float = Field(0.5, gt=0)
+    analytics_training_min_reviews: int = Field(3, ge=1)
+    # Demand forecast: weekday factors over the trailing fit weeks, the level over the last level weeks, a damped
+    # trend, holidays as factors; the back-test holds out the last weeks. Workers needed = orders × service hours
+    # ÷ hours a worker works a day (the fitted hours per order, or the default before there is any).
+    analytics_forecast_fit_weeks: int = Field(8, ge=2, le=52)
+    analytics_forecast_level_weeks: int = Field(2, ge=1, le=12)
+    analytics_forecast_trend: bool = True
+    analytics_forecast_backtest_weeks: int = Field(2, ge=1, le=12)
+    analytics_forecast_default_days: int = Field(14, ge=1)
+    analytics_forecast_max_days: int = Field(60, ge=1)
+    analytics_worker_hours_per_day: float = Field(8.0, gt=0)
+    analytics_default_service_hours: float = Field(2.0, gt=0)
+    # Chinese public holidays (法定节假日) and the days around them, as (first day, last day, demand factor, name):
+    # household services drop while workers are home for the Spring Festival and rise before it (年前大扫除).
+    analytics_holidays: list[tuple[str, str, float, str]] = [
+        ("2026-01-01", "2026-01-03", 0.8, "元旦"),
+        ("2026-02-07", "2026-02-14", 1.4, "春节前大扫除"),
+        ("2026-02-15", "2026-02-23", 0.4, "春节"),
+        ("2026-04-04", "2026-04-06", 0.85, "清明节"),
+        ("2026-05-01", "2026-05-05", 0.8, "劳动节"),
+        ("2026-06-19", "2026-06-21", 0.85, "端午节"),
+        ("2026-09-25", "2026-09-27", 0.85, "中秋节"),
+        ("2026-10-01", "2026-10-07", 0.7, "国庆节"),
+        ("2027-01-01", "2027-01-03", 0.8, "元旦"),
+        ("2027-01-29", "2027-02-05", 1.4, "春节前大扫除"),
+        ("2027-02-06", "2027-02-14", 0.4, "春节"),
+    ]
+    analytics_export_max_rows: int = Field(
+        10000, ge=1
+    )  # a CSV export stops here, with a note in its last row
 
     # --- reviews (issue 10) ---
     # Two-way reviews (DESIGN.md "Reviews and credit"): the window runs from the order's completion.
