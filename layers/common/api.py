@@ -22,6 +22,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from common import ratelimit
 from common.auth import Principal, Role, bearer_principal
 from common.clock import clock
 from common.errors import DomainError, Forbidden, MalformedRequest, ValidationFailed
@@ -143,20 +144,38 @@ def serialize(spec: RouteSpec, result: Any) -> Any:
     return result
 
 
+def source_ip(request: Any) -> str:
+    """The client's address as API Gateway saw it (``requestContext.identity.sourceIp``)."""
+    identity = (getattr(request, "context", None) or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "")
+
+
 def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     raw = request.raw_body or b""
+    lockout = None
     try:
         now = clock.now()
         principal = authorize(spec.auth, headers, now)
+        limits = {"ip": source_ip(request), "user_id": principal.user_id if principal else None, "now": now}
+        ratelimit.enforce(spec.path, spec.method, body=None, before_body=True, **limits)
         body = parse_body(spec.body, raw) if spec.body is not None else None
+        ratelimit.enforce(spec.path, spec.method, body=body, before_body=False, **limits)
+        if lockout := ratelimit.lockout_key(spec.path, spec.method, body):
+            ratelimit.check_locked(*lockout, now=now)
         query = parse_query(spec.query, request.query_params) if spec.query is not None else None
         call = Call(principal=principal, body=body, query=query, headers=headers, now=now, raw_body=raw)
         result = spec.handler(call, **params)
+        if lockout:
+            ratelimit.clear_failures(*lockout)
         if isinstance(result, Response):
             return result
         return json_response(spec.status, serialize(spec, result))
+    except ratelimit.Limited as exc:
+        return json_response(exc.status, exc.to_body(), {"Retry-After": str(exc.retry_after)})
     except DomainError as exc:
+        if lockout and exc.status == 401:
+            ratelimit.record_failure(*lockout, now=now)
         return error_response(exc)
     except Exception:  # a bug, not bad input: log it with context, answer in the contract's format
         logger.exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})
