@@ -153,7 +153,7 @@ class Cast:
 
 
 @pytest.fixture
-def cast(api: Api, operator_token: str) -> Iterator[Cast]:
+def cast(api: Api, operator_token: str, wechatpay: Any) -> Iterator[Cast]:
     world = make_world(api, operator_token)
     tokens: dict[str, str | None] = {
         "none": None,
@@ -194,7 +194,7 @@ def _check(api: Api, method: str, path: str, rule: Rule, token: str | None, allo
         ok = reply.status not in (401, 403) and not (rule.owner and reply.status == 404)
     else:
         ok = reply.status in allowed
-    if ok and reply.status >= 400:
+    if ok and reply.status >= 400 and not rule.signed:  # webhooks answer in WeChat's {"code", "message"}
         assert set(reply.body) == {"error"} and {"code", "message"} <= set(reply.body["error"]), reply.body
     return "" if ok else f"{method} {path}: {reply.status} {reply.body}, expected {allowed or 'authorized'}"
 
