@@ -11,6 +11,7 @@ before anything is written:
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -21,7 +22,8 @@ REDACTED = "[redacted]"
 
 # Key names whose values are personal or secret, whatever they hold (matched case-insensitively, anywhere in the key).
 _SENSITIVE_KEY = re.compile(
-    r"phone|mobile|id_?card|id_?number|identity|certificate|cert_?no|license|^number$|openid|unionid|session_?key"
+    r"phone|mobile|id_?card|id_?number|identity_?(no|number)|(certificate|cert|license)_?(no|num|number)|^number$"
+    r"|openid|unionid|session_?key"
     r"|token|authorization|password|passwd|secret|api_?key|private_?key|apiv3|signature|pay_?sign|credential",
     re.IGNORECASE,
 )
@@ -67,7 +69,8 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
     """Powertools' JSON formatter, redacting the whole record (message, extra keys, exception) before writing it."""
 
     def serialize(self, log: dict[str, Any]) -> str:
-        return super().serialize(redact(log))
+        # Serialized first: some fields (the structured stack trace) only become plain data there.
+        return self.json_serializer(redact(json.loads(super().serialize(log))))
 
 
 logger = Logger(service="jiazheng", logger_formatter=RedactingFormatter())
