@@ -112,6 +112,11 @@ def authorize(auth: Auth, headers: dict[str, str], now: datetime) -> Principal |
     return principal
 
 
+def _whole_or_float(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
 def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     try:
         data = json.loads(raw.decode("utf-8")) if raw else None
@@ -120,7 +125,11 @@ def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     if not isinstance(data, dict):
         raise MalformedRequest("the request body must be a JSON object")
     try:
-        return model.model_validate(data)
+        # Strict JSON types, as the schema says them: a string or a boolean is not a number, a fraction is not an
+        # integer; a whole number stays one however it is spelled (JSON Schema: 760.0 is the integer 760).
+        # ISO strings still make dates and times.
+        whole = json.dumps(json.loads(raw, parse_float=_whole_or_float), ensure_ascii=False)
+        return model.model_validate_json(whole, strict=True)
     except ValidationError as exc:
         raise ValidationFailed(details=validation_details(exc)) from exc
 

@@ -9,6 +9,7 @@ from chalice import Blueprint
 from pydantic import BaseModel, TypeAdapter
 
 from common.api import ROUTES, RouteSpec, route
+from common.ratelimit import LOCKOUTS, RATE_LIMITS
 
 REF = "#/components/schemas/{model}"
 ERROR_STATUSES = {
@@ -70,9 +71,12 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
     responses: dict[str, Any] = {str(spec.status): ok}
     error = {"content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorBody")}}}}
     for status, text in ERROR_STATUSES.items():
-        if status in ("401", "403") and spec.auth is None:
+        if status == "403" and spec.auth is None:  # a public route may still refuse credentials (401)
             continue
         responses[status] = {"description": text, **error}
+    if (spec.path, spec.method) in RATE_LIMITS or (spec.path, spec.method) in LOCKOUTS:
+        retry_after = {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 1}}
+        responses["429"] = {"description": "rate limited", "headers": {"Retry-After": retry_after}, **error}
     op["responses"] = responses
     if spec.auth is not None:
         op["security"] = [{"bearerAuth": []}]
