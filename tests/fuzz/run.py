@@ -28,10 +28,10 @@ def st_command(
     st = Path(sys.executable).with_name("st")
     command = [
         str(st),
-        "run",
-        f"{url}/v1/openapi.json",
         "--config-file",
         str(HERE / "schemathesis.toml"),
+        "run",
+        f"{url}/v1/openapi.json",
         "--checks",
         "all",
         "--max-examples",
