@@ -1,7 +1,9 @@
 """The Chalice app: registers each capability's routes, schedules and handlers. Nothing else lives here."""
 
 from chalice import Chalice
+from common.log import lambda_logging
 from common.openapi import docs
+from common.relay import bp as outbox_relay
 
 from functions.booking.admin_api import bp as booking_admin
 from functions.booking.api import bp as booking
@@ -17,6 +19,7 @@ from functions.payments.tasks import tasks as payment_tasks
 from functions.workers.api import bp as workers
 
 app = Chalice(app_name="jiazheng")
+app.register_middleware(lambda_logging, "all")  # every entry point logs with its Lambda context
 
 for blueprint in (
     docs,
@@ -32,5 +35,6 @@ for blueprint in (
     notification_tasks,
     payments,
     payment_tasks,
+    outbox_relay,
 ):
     app.register_blueprint(blueprint)

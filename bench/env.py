@@ -22,6 +22,10 @@ from common.settings import get_settings
 from common.table import create_table
 from moto import mock_aws
 
+from infra.local.indexed_dynamodb import install as index_dynamodb
+
+index_dynamodb()  # moto's DynamoDB indexed by key, as in the tests and the local stack
+
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
 

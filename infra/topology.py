@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.events import ORDER_EVENTS, SOURCE, queue_name
+from common.events import NOTIFICATION_EVENTS, ORDER_EVENTS, SOURCE, WORKFLOW_EVENTS, queue_name
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,9 @@ __all__ = ["EVENT_QUEUES", "EventQueue", "queue_name"]
 
 
 # notifications: every order move tells the customer, the worker or the operators (functions/notifications).
-EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS),)
+EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS + NOTIFICATION_EVENTS),)
 
 
 # booking: the order workflow's technical failures (after retries), for operators to see (no consumer: the queue is
 # the dead-letter list; its depth alarms). Detail: {"order_id", "execution", "error": {"Error", "Cause"}}.
-EVENT_QUEUES += (EventQueue("order-lifecycle-failures", ("OrderWorkflowFailed",)),)
+EVENT_QUEUES += (EventQueue("order-lifecycle-failures", WORKFLOW_EVENTS),)

@@ -5,18 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from common.models import Strict
 from common.money import Fen
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from common.pagination import PageQuery
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from functions.booking.rules import Actor, Status
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=500)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class QuoteRequest(Strict):
@@ -41,6 +39,10 @@ class OrderRequest(QuoteRequest):
     address_id: Id
     worker_id: Id | None = None
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    # Where the booking came from, for the statistics by channel: a share link, a referral, an ad campaign …
+    channel: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None
+    # The referral code a share link carried (the sharer's), if the booking came through one.
+    ref_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{4,16}$")] | None = None
 
 
 class ServiceRef(BaseModel):
@@ -134,13 +136,11 @@ class ReassignRequest(Strict):
     worker_id: Id
 
 
-class WorkerOrdersQuery(BaseModel):
+class WorkerOrdersQuery(PageQuery):
     status: Status | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
 
 
-class AdminOrdersQuery(BaseModel):
+class AdminOrdersQuery(PageQuery):
     """The operators' board. Served by indexes: a date (default today) with or without a status; a worker with
     or without a status or date; a customer with or without a status."""
 
@@ -148,13 +148,10 @@ class AdminOrdersQuery(BaseModel):
     date: dt.date | None = None
     worker_id: Id | None = None
     customer_id: Id | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
 
 
-class OrdersQuery(BaseModel):
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
+class OrdersQuery(PageQuery):
+    pass
 
 
 ComplaintStatus = Literal["open", "resolved"]
@@ -187,7 +184,5 @@ class Complaint(BaseModel):
     resolved_by: str | None = None
 
 
-class ComplaintsQuery(BaseModel):
+class ComplaintsQuery(PageQuery):
     status: ComplaintStatus = "open"
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None

@@ -28,7 +28,7 @@ from functions.booking.models import (
     Quote,
     QuoteRequest,
 )
-from functions.booking.order_events import publish_order
+from functions.booking.order_events import add_order_event
 from functions.booking.policy import match_id, match_name, priced_order, time_rules
 from functions.booking.views import orders_page, owned_by_customer, to_order
 
@@ -113,6 +113,8 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
             note=req.note or None,
             coupon_id=req.coupon_id,
             points=req.points,
+            channel=req.channel,
+            ref_code=req.ref_code,
             created_at=iso(now),
             pay_deadline=iso(now + timedelta(seconds=s.payment_timeout_seconds)),
             commission_percent=s.platform_commission_percent,
@@ -123,6 +125,7 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
 
         def write(tx: TransactWrite, item: store.OrderItem = item) -> None:
             tx.save(item, condition=store.OrderItem.PK.does_not_exist())
+            add_order_event(tx, "OrderCreated", item, actor="customer", note="order placed", now=now)
 
         def discounts(tx: TransactWrite, item: store.OrderItem = item) -> None:
             pricing.reserve_discounts(tx, ctx, priced_order(item))
@@ -134,7 +137,6 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
             if worker_id == candidates[-1][0]:
                 raise
     _start_workflow(item, now=now)
-    publish_order("OrderCreated", item, actor="customer", note="order placed", now=now)
     return to_order(item)
 
 

@@ -4,13 +4,22 @@
 - openid lookup:  OPENID#{role}#{openid} / USER   (guards one user per openid and role)
 - operator:       OPERATOR#{username} / PROFILE
 - address:        USER#{id} / ADDR#{address id}
+- phone lookup:   PHONE#{role}#{phone} / USER       (one account per bound phone and role)
+- SMS code:       SMSCODE#{phone} / CODE            (the code's HMAC, its user, expiry, tries; TTL)
+- SMS day count:  SMSLIMIT#phone#{phone} / DAY#{date}, SMSLIMIT#ip#{ip} / DAY#{date}   (ADD under a cap; TTL)
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from common import events
+from common.clock import iso
 from common.db import Item, connection
+from common.ids import derived_id
+from common.pagination import StorePage
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 
@@ -26,10 +35,31 @@ class UserItem(Item):
     referred_by = UnicodeAttribute(null=True)
     address_count = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
+    phone_source = UnicodeAttribute(null=True)  # how the phone was proven: wechat | sms
+    phone_bound_at = UnicodeAttribute(null=True)
 
 
 class OpenIdItem(Item):
     user_id = UnicodeAttribute()
+
+
+class PhoneItem(Item):
+    user_id = UnicodeAttribute()
+
+
+class SmsCodeItem(Item):
+    user_id = UnicodeAttribute()
+    code_hash = UnicodeAttribute()
+    sent_at = UnicodeAttribute()  # ISO; the resend interval runs from here
+    sent_epoch = NumberAttribute()  # the same instant, for the conditional write
+    valid_until = UnicodeAttribute()
+    tries = NumberAttribute(default=0)
+    expires_at = NumberAttribute()  # TTL
+
+
+class SmsDayCount(Item):
+    count = NumberAttribute(default=0)
+    expires_at = NumberAttribute()  # TTL
 
 
 class OperatorItem(Item):
@@ -67,13 +97,18 @@ def user_id_for_openid(role: str, openid: str) -> str | None:
         return None
 
 
-def create_user(user: UserItem) -> bool:
-    """Write the user and its openid lookup in one transaction; False if that openid already has a user."""
+def create_user(user: UserItem, now: datetime) -> bool:
+    """Write the user, its openid lookup and its ``UserRegistered`` event in one transaction; False if that
+    openid already has a user."""
     lookup = OpenIdItem(f"OPENID#{user.role}#{user.openid}", "USER", user_id=user.id)
+    detail = {"user_id": user.id, "role": user.role, "referral_code": user.referred_by, "at": iso(now)}
     try:
         with TransactWrite(connection=connection()) as tx:
             tx.save(lookup, condition=OpenIdItem.PK.does_not_exist())
             tx.save(user, condition=UserItem.PK.does_not_exist())
+            events.add(
+                tx, "UserRegistered", detail, event_id=derived_id(now, f"registered#{user.id}"), now=now
+            )
     except TransactWriteError as exc:
         if exc.cause_response_code == "TransactionCanceledException":
             return False
@@ -121,12 +156,15 @@ def add_address(user_id: str, item: AddressItem, limit: int) -> bool:
     return True
 
 
-def list_addresses(user_id: str, limit: int, start: dict | None) -> tuple[list[AddressItem], dict | None]:
+def user_partition(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def list_addresses(user_id: str, limit: int, start: dict | None) -> StorePage[AddressItem]:
     result = AddressItem.query(
-        f"USER#{user_id}", AddressItem.SK.startswith("ADDR#"), limit=limit, last_evaluated_key=start
+        user_partition(user_id), AddressItem.SK.startswith("ADDR#"), limit=limit, last_evaluated_key=start
     )
-    items = list(result)
-    return items, result.last_evaluated_key
+    return StorePage.of(result)
 
 
 def get_address(user_id: str, address_id: str) -> AddressItem | None:
@@ -134,3 +172,121 @@ def get_address(user_id: str, address_id: str) -> AddressItem | None:
         return AddressItem.get(f"USER#{user_id}", f"ADDR#{address_id}")
     except DoesNotExist:
         return None
+
+
+# --- phone numbers and SMS codes ---------------------------------------------------------------------------
+
+
+def phone_key(role: str, phone: str) -> tuple[str, str]:
+    return f"PHONE#{role}#{phone}", "USER"
+
+
+def sms_code_key(phone: str) -> tuple[str, str]:
+    return f"SMSCODE#{phone}", "CODE"
+
+
+def sms_day_key(kind: str, who: str, day: str) -> tuple[str, str]:
+    return f"SMSLIMIT#{kind}#{who}", f"DAY#{day}"
+
+
+def user_id_for_phone(role: str, phone: str) -> str | None:
+    try:
+        return PhoneItem.get(*phone_key(role, phone)).user_id
+    except DoesNotExist:
+        return None
+
+
+def get_sms_code(phone: str) -> SmsCodeItem | None:
+    try:
+        return SmsCodeItem.get(*sms_code_key(phone), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def put_sms_code(
+    item: SmsCodeItem, *, resend_before: int, day: str, ip: str, caps: tuple[int, int], ttl: int
+) -> str | None:
+    """Write a new code for ``item``'s phone and count it against the phone's and the IP's day, in one
+    transaction: None when written; otherwise which limit stood in the way: ``resend`` (a code was sent after
+    ``resend_before``, epoch seconds), ``phone`` or ``ip`` (that day's cap reached)."""
+    phone = item.PK.removeprefix("SMSCODE#")
+    per_phone, per_ip = caps
+    counters = [(SmsDayCount(*sms_day_key("phone", phone, day)), per_phone)]
+    if ip:
+        counters.append((SmsDayCount(*sms_day_key("ip", ip, day)), per_ip))
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(
+                item,
+                condition=SmsCodeItem.PK.does_not_exist() | (SmsCodeItem.sent_epoch <= resend_before),
+            )
+            for counter, cap in counters:
+                tx.update(
+                    counter,
+                    actions=[SmsDayCount.count.add(1), SmsDayCount.expires_at.set(ttl)],
+                    condition=SmsDayCount.count.does_not_exist() | (SmsDayCount.count < cap),
+                )
+    except TransactWriteError as exc:
+        if exc.cause_response_code != "TransactionCanceledException":
+            raise
+        reasons = [getattr(r, "code", None) for r in (exc.cancellation_reasons or [])]
+        for reason, name in zip(reasons, ("resend", "phone", "ip"), strict=False):
+            if reason == "ConditionalCheckFailed":
+                return name
+        raise
+    return None
+
+
+def forget_sms_code(phone: str, code_hash: str) -> None:
+    """Delete the phone's code if it is still this one (a failed send frees the phone for another try)."""
+    try:
+        SmsCodeItem(*sms_code_key(phone)).delete(condition=SmsCodeItem.code_hash == code_hash)
+    except DeleteError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def spend_sms_try(phone: str, code_hash: str, max_tries: int) -> SmsCodeItem | None:
+    """Count one try on this very code, atomically and only below ``max_tries``; the item after, or None when
+    the code was replaced, used or has no try left."""
+    item = SmsCodeItem(*sms_code_key(phone))
+    try:
+        item.update(
+            actions=[SmsCodeItem.tries.add(1)],
+            condition=(SmsCodeItem.code_hash == code_hash) & (SmsCodeItem.tries < max_tries),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return None
+        raise
+    return item
+
+
+def bind_phone(user: UserItem, phone: str, *, source: str, at: str, spend_code: str | None = None) -> bool:
+    """Bind ``phone`` to the user in one transaction: the phone's lookup (no other account of the role may hold
+    it), the user's phone, the lookup of the phone it replaces removed, and the SMS code spent (deleted while
+    still that code) when one proved it. False when another account holds the phone or the code was spent."""
+    lookup = PhoneItem(*phone_key(user.role, phone), user_id=user.id)
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(lookup, condition=PhoneItem.PK.does_not_exist() | (PhoneItem.user_id == user.id))
+            tx.update(
+                UserItem(*user_key(user.id)),
+                actions=[
+                    UserItem.phone.set(phone),
+                    UserItem.phone_source.set(source),
+                    UserItem.phone_bound_at.set(at),
+                ],
+                condition=UserItem.PK.exists(),
+            )
+            if user.phone and user.phone != phone:
+                old = PhoneItem(*phone_key(user.role, user.phone))
+                # A phone typed in before binding existed has no lookup: nothing to remove then.
+                tx.delete(old, condition=PhoneItem.PK.does_not_exist() | (PhoneItem.user_id == user.id))
+            if spend_code is not None:
+                tx.delete(SmsCodeItem(*sms_code_key(phone)), condition=SmsCodeItem.code_hash == spend_code)
+    except TransactWriteError as exc:
+        if exc.cause_response_code == "TransactionCanceledException":
+            return False
+        raise
+    return True

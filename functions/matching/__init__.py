@@ -1,10 +1,10 @@
-"""Matching: who can do a service at a time and place, ranked with reasons (shared/INTERFACES.md).
+"""Matching: who can do a service at a time and place, ranked with reasons.
 
-Other capabilities may call ``rank_workers`` and ``best_worker`` (booking auto-assigns with it); ``Match`` is
+Other capabilities may call ``rank_workers`` (booking auto-assigns the first it ranks); ``Match`` is
 what they return.
 """
 
 from functions.matching.models import Match
-from functions.matching.service import best_worker, rank_workers
+from functions.matching.service import rank_workers
 
-__all__ = ["Match", "best_worker", "rank_workers"]
+__all__ = ["Match", "rank_workers"]

@@ -128,19 +128,3 @@ def rank_workers(
     return rank_for_service(
         get_service(service_id), start, end, lat, lng, now=now, limit=limit, exclude=exclude
     )
-
-
-def best_worker(
-    service_id: str,
-    start: datetime,
-    end: datetime,
-    lat: float,
-    lng: float,
-    *,
-    now: datetime,
-    limit: int = 1,
-    exclude: frozenset[str] = frozenset(),
-) -> Match | None:
-    """The best eligible worker (auto-assignment), or None when nobody can take the booking."""
-    matches = rank_workers(service_id, start, end, lat, lng, now=now, limit=1, exclude=exclude)
-    return matches[0] if matches else None

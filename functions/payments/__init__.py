@@ -8,7 +8,6 @@ from functions.payments.ledger import split_earning
 from functions.payments.notify import handle_payment_notification, resume_or_refund
 from functions.payments.service import (
     accrue_earning,
-    close_payment,
     complete_refund,
     payments_due,
     reconcile_payment,
@@ -24,7 +23,6 @@ __all__ = [
     "PayParams",
     "accrue_earning",
     "client_from_settings",
-    "close_payment",
     "complete_refund",
     "handle_payment_notification",
     "payments_due",

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from common.money import percent_of
+from common.money import fen, percent_of
 from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 
 CUSTOMER_PAYMENTS = "customer_payments"
@@ -134,8 +134,7 @@ def transaction(
     movements dropped, so callers can state a rule plainly (``held −x, pending −y``) without special cases."""
     merged: dict[str, int] = {}
     for account, amount in movements:
-        if type(amount) is not int:  # integer fen end to end; a float or bool here is a bug upstream
-            raise TypeError(f"amounts are integer fen, got {amount!r} for {account}")
+        fen(amount, minimum=None, what=f"the movement on {account}")
         merged[account] = merged.get(account, 0) + amount
     entries = tuple(Entry(account=a, amount_fen=v) for a, v in merged.items() if v != 0)
     return LedgerTransaction(id=tx_id, kind=kind, at=at, entries=entries, **refs)
@@ -234,8 +233,7 @@ def split_earning(
         ("commission_percent", commission_percent),
         ("late_cancellation_fee_fen", late_cancellation_fee_fen),
     ):
-        if type(value) is not int or value < 0:
-            raise TypeError(f"{name} must be a non-negative integer, got {value!r}")
+        fen(value, what=name)
     remaining = paid_fen - refunded_fen
     if remaining < 0 or late_cancellation_fee_fen > remaining or commission_percent > 100:
         raise ValueError("refunds exceed the payment, or the fee exceeds what remains")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
+from common.models import Strict
+from common.pagination import PageQuery
 from common.settings import get_settings
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -25,10 +27,6 @@ HalfHour = Annotated[str, StringConstraints(pattern=r"^(([01][0-9]|2[0-3]):[03]0
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WorkerStatus = Literal["pending", "verified", "rejected", "suspended"]  # 待审核, 已认证, 未通过, 已停用
 Gender = Literal["female", "male"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Certificate(Strict):
@@ -159,10 +157,8 @@ class NoteIn(Strict):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
-class AdminWorkersQuery(Strict):
+class AdminWorkersQuery(PageQuery):
     status: WorkerStatus = "pending"
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
-    cursor: str | None = None
 
 
 class Rating(BaseModel):

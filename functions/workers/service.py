@@ -270,8 +270,9 @@ def reinstate(worker_id: str, note: str, *, operator_id: str, now: datetime) -> 
 
 def list_workers(query: AdminWorkersQuery) -> Page[WorkerAdminSummary]:
     """Workers in one status, longest waiting first (the review queue for ``pending``)."""
-    start = decode_cursor(query.cursor, expect={"GSI1PK": f"WORKERS#{query.status}"})
-    records, last = store.list_by_status(query.status, query.limit, start)
+    start = decode_cursor(query.cursor, expect={"GSI1PK": store.status_partition(query.status)})
+    page = store.list_by_status(query.status, query.limit, start)
+    records, last = page.items, page.last_key
     items = [
         WorkerAdminSummary(id=r.id, name=r.profile.name, status=r.status, skills=r.skills, since=r.since)
         for r in records
@@ -370,7 +371,8 @@ def list_reviews(worker_id: str, *, limit: int, cursor: str | None) -> Page[Revi
     """The worker's reviews, newest first (written by the reviews capability; anonymous ones without author)."""
     _public_record(worker_id)
     start = decode_cursor(cursor, expect={"PK": store.pk(worker_id)})
-    items, last = store.list_reviews(worker_id, limit, start)
+    page = store.list_reviews(worker_id, limit, start)
+    items, last = page.items, page.last_key
     reviews = [
         ReviewPublic.model_validate(i.attribute_values | ({"author": None} if i.anonymous else {}))
         for i in items

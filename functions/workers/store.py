@@ -18,6 +18,7 @@ from typing import Any
 from common.db import Item, connection
 from common.geo import CellRange, encode
 from common.ids import new_id
+from common.pagination import StorePage
 from common.table import GSI1, GSI2
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -278,10 +279,13 @@ def get_stats(worker_id: str) -> StatsItem | None:
         return None
 
 
-def list_by_status(status: str, limit: int, start: dict | None) -> tuple[list[WorkerRecord], dict | None]:
-    result = ProfileItem.by_status.query(f"WORKERS#{status}", limit=limit, last_evaluated_key=start)
-    items = [_record(i) for i in result]
-    return items, result.last_evaluated_key
+def status_partition(status: str) -> str:
+    return f"WORKERS#{status}"
+
+
+def list_by_status(status: str, limit: int, start: dict | None) -> StorePage[WorkerRecord]:
+    result = ProfileItem.by_status.query(status_partition(status), limit=limit, last_evaluated_key=start)
+    return StorePage([_record(i) for i in result], result.last_evaluated_key)
 
 
 def add_rating(worker_id: str, attitude: int, skill: int, quality: int) -> StatsItem:
@@ -312,7 +316,7 @@ def refresh_card_ratings(worker_id: str, stats: StatsItem) -> None:
                 raise
 
 
-def list_reviews(worker_id: str, limit: int, start: dict | None) -> tuple[list[ReviewItem], dict | None]:
+def list_reviews(worker_id: str, limit: int, start: dict | None) -> StorePage[ReviewItem]:
     result = ReviewItem.query(
         pk(worker_id),
         ReviewItem.SK.startswith("REVIEW#"),
@@ -320,7 +324,7 @@ def list_reviews(worker_id: str, limit: int, start: dict | None) -> tuple[list[R
         limit=limit,
         last_evaluated_key=start,
     )
-    return list(result), result.last_evaluated_key
+    return StorePage.of(result)
 
 
 # --- matching reads ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ It also records the route's models, from which ``common.openapi`` generates the 
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,12 @@ from common.log import logger
 
 Auth = Role | tuple[Role, ...] | None
 _BY_PATH = object()  # sentinel: take the role from the path (API.md "Auth")
-CONTENT_TYPES = ["application/json", "text/plain"]
+# The media types a body may be labelled with; whatever the label, the body is read as JSON (API.md: JSON in and
+# out), and one that is not JSON answers 400 MALFORMED_REQUEST. Form-urlencoded is accepted because it is what
+# `curl -d` and a bare HTML form send: refusing it (415) catches no mistake the JSON parser does not, and accepting
+# it costs nothing, since tokens travel in the Authorization header, never in a cookie a cross-site form could
+# carry. Any other type (multipart, XML, ...) is refused with 415 before the route runs.
+CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
 
 
 def role_for_path(path: str) -> Role | None:
@@ -54,9 +60,11 @@ class RouteSpec:
     query: type[BaseModel] | None = None
     response: Any = None
     status: int = 200
-    summary: str = ""
+    summary: str = ""  # the docstring's first paragraph (or route's ``summary=``): the OpenAPI summary
     tags: tuple[str, ...] = ()
     raw_body: bool = False
+    description: str = ""  # the rest of the docstring: the OpenAPI description
+    errors: tuple[int, ...] = ()  # error statuses beyond those its declaration implies (common.openapi)
 
 
 ROUTES: dict[tuple[str, str], RouteSpec] = {}
@@ -73,6 +81,7 @@ class Call:
     now: datetime
     raw_body: bytes = b""
     context: dict[str, Any] = field(default_factory=dict)
+    source_ip: str = ""  # the client's address as API Gateway saw it (per-client limits)
 
     @property
     def user_id(self) -> str:
@@ -90,7 +99,8 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 
 def error_response(error: DomainError) -> Response:
-    return json_response(error.status, error.to_body())
+    # An error may carry headers of its own (a rate limit's Retry-After).
+    return json_response(error.status, error.to_body(), getattr(error, "headers", None))
 
 
 def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
@@ -154,7 +164,7 @@ def serialize(spec: RouteSpec, result: Any) -> Any:
 
 
 def source_ip(request: Any) -> str:
-    """The client's address as API Gateway saw it (``requestContext.identity.sourceIp``)."""
+    """The caller's IP from API Gateway's request context ("" when absent)."""
     identity = (getattr(request, "context", None) or {}).get("identity") or {}
     return str(identity.get("sourceIp") or "")
 
@@ -173,7 +183,15 @@ def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
         if lockout := ratelimit.lockout_key(spec.path, spec.method, body):
             ratelimit.check_locked(*lockout, now=now)
         query = parse_query(spec.query, request.query_params) if spec.query is not None else None
-        call = Call(principal=principal, body=body, query=query, headers=headers, now=now, raw_body=raw)
+        call = Call(
+            principal=principal,
+            body=body,
+            query=query,
+            headers=headers,
+            now=now,
+            raw_body=raw,
+            source_ip=source_ip(request),
+        )
         result = spec.handler(call, **params)
         if lockout:
             ratelimit.clear_failures(*lockout)
@@ -203,9 +221,12 @@ def route(
     auth: Any = _BY_PATH,
     summary: str = "",
     tags: tuple[str, ...] = (),
+    errors: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a route. The handler is ``fn(call: Call, **path_params)`` and returns a model, plain data,
-    ``None`` (no body) or a Chalice ``Response``."""
+    ``None`` (no body) or a Chalice ``Response``. Its docstring documents it: the first paragraph is the summary,
+    the rest the description. ``errors`` names the error statuses its service can answer beyond those the
+    declaration implies (a rule: 422, a conflict: 409, a rate limit: 429, an upstream failure: 502)."""
     path_role = role_for_path(path)
     if auth is _BY_PATH:
         auth = path_role
@@ -213,8 +234,20 @@ def route(
         raise ValueError(f"{method} {path}: the path requires the {path_role} role, not {auth}")
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        first, _, rest = inspect.cleandoc(fn.__doc__ or "").partition("\n\n")
         spec = RouteSpec(
-            path, method, fn, auth, body, query, response, status, summary or (fn.__doc__ or "").strip(), tags
+            path,
+            method,
+            fn,
+            auth,
+            body,
+            query,
+            response,
+            status,
+            summary=summary or first,
+            tags=tags,
+            description=rest.strip(),
+            errors=errors,
         )
         ROUTES[(path, method)] = spec
 

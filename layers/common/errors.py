@@ -130,3 +130,28 @@ class IdempotencyInProgress(Conflict):
         "IDEMPOTENCY_IN_PROGRESS",
         "a request with this Idempotency-Key is still in progress",
     )
+
+
+# --- identity: phone numbers, SMS codes, maps (issue 14) ---
+
+
+class RetryLater(RateLimited):
+    """Rate limited, with the seconds after which a retry may succeed (the ``Retry-After`` header)."""
+
+    def __init__(self, message: str | None = None, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = max(int(retry_after), 1)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class MapProviderError(UpstreamError):
+    """The map provider refused or failed; ``provider_status`` is its status code (0: unreachable)."""
+
+    code, default_message = "MAP_PROVIDER_ERROR", "the map service failed, try again"
+
+    def __init__(self, message: str | None = None, *, provider_status: int = 0) -> None:
+        super().__init__(message)
+        self.provider_status = provider_status

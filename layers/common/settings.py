@@ -145,6 +145,36 @@ class Settings(BaseSettings):
     # While a complaint is open, settlement is looked at again after this.
     dispute_recheck_seconds: int = 86400
     max_dispatch_tries: int = 3  # workers offered an order (the first included) before it is cancelled
+    max_open_complaints: int = 3  # open complaints one order may have at a time
+
+    # Domain events and the shared mechanisms (layers/common: events, relay, consumers, db, pagination).
+    outbox_ttl_days: int = 7  # an outbox item outlives the stream's 24 h retention, then the TTL removes it
+    seen_ttl_days: int = 21  # a consumer remembers an event past SQS's longest retention (14 days)
+    transaction_conflict_retries: int = (
+        3  # a transaction cancelled only by conflicts is tried again this often
+    )
+    page_max: int = 100  # the largest ?limit= of any list (API.md conventions)
+
+    # --- identity: phone numbers, SMS codes, maps (issue 14) ---
+    # SMS verification codes (短信验证码, INTEGRATIONS.md "Phone numbers"): kept as an HMAC under this secret.
+    sms_code_secret: SecretStr = SecretStr("change-me-local-sms-code-secret")
+    sms_verification_template: str = "1000005"  # Tencent Cloud SMS template: {1} the code, {2} minutes valid
+    sms_code_ttl_seconds: int = Field(300, ge=60, le=1800)  # a code is valid this long
+    sms_code_max_tries: int = Field(5, ge=1, le=10)  # wrong guesses a code survives
+    sms_code_resend_seconds: int = Field(60, ge=10, le=600)  # between two codes to one phone
+    sms_code_daily_per_phone: int = Field(10, ge=1)  # codes sent to one phone a (business) day
+    sms_code_daily_per_ip: int = Field(30, ge=1)  # codes asked for by one client IP a day
+    # Tencent Location Service WebService API (腾讯位置服务): the geocoder, signed with the key's secret key.
+    map_api_base: str = "https://apis.map.qq.com"
+    map_key: str = "local-map-key"
+    map_secret_key: SecretStr = SecretStr("local-map-secret-key")
+    map_referer: str = "jiazheng"  # the app name on route links (Tencent's URI API asks for one)
+    map_min_reliability: int = Field(7, ge=1, le=10)  # Tencent: >= 7 is a dependable result
+    # The service area: addresses farther than the radius from the centre (GCJ-02) are refused, given or geocoded.
+    service_area_center: tuple[float, float] = (31.2304, 121.4737)  # 上海 人民广场
+    service_area_radius_km: float = Field(60.0, gt=0)
+    # The worker sees the customer's exact address and phone from acceptance until this long after completion.
+    worker_contact_hours_after_completion: int = Field(24, ge=0, le=24 * 30)
 
     # --- hardening (issue 15) ---
     # Abuse limits (API.md "Rate limits", common.ratelimit.RATE_LIMITS names these): (requests, window seconds).

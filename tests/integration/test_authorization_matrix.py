@@ -22,7 +22,7 @@ from tests.integration.conftest import Api
 
 @dataclass(frozen=True)
 class Rule:
-    role: str | None  # the role the route needs (None: anyone, no token needed)
+    role: str | tuple[str, ...] | None  # the role(s) the route needs (None: anyone, no token needed)
     owner: bool = False  # the {order_id} in the path must be the caller's (customer's own, worker's assigned)
     body: Any = None  # a valid body, so the ownership check is reached past validation
     signed: bool = False  # a webhook: a token means nothing, the signature decides (401 INVALID_NOTIFICATION)
@@ -30,6 +30,7 @@ class Rule:
 
 ANYONE = Rule(None)
 CUSTOMER, WORKER, OPERATOR = Rule("customer"), Rule("worker"), Rule("operator")
+CUSTOMER_OR_WORKER = Rule(("customer", "worker"))
 WEBHOOK = Rule(None, signed=True)
 
 
@@ -44,6 +45,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/services/{service_id}"): ANYONE,
     ("POST", "/v1/auth/wechat"): ANYONE,
     ("POST", "/v1/auth/operator"): ANYONE,
+    ("POST", "/v1/auth/sms-code"): CUSTOMER_OR_WORKER,
     ("GET", "/v1/workers/{worker_id}"): ANYONE,
     ("GET", "/v1/workers/{worker_id}/reviews"): ANYONE,
     ("POST", "/v1/payments/wechat/notify"): WEBHOOK,
@@ -51,6 +53,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # customers
     ("GET", "/v1/me"): CUSTOMER,
     ("PATCH", "/v1/me"): CUSTOMER,
+    ("POST", "/v1/me/phone"): CUSTOMER,
     ("POST", "/v1/me/addresses"): CUSTOMER,
     ("GET", "/v1/me/addresses"): CUSTOMER,
     ("GET", "/v1/me/notifications"): CUSTOMER,
@@ -68,6 +71,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/orders/{order_id}/complaints"): own_order("customer", {"text": "the worker never came"}),
     # workers
     ("GET", "/v1/worker/orders"): WORKER,
+    ("POST", "/v1/worker/phone"): WORKER,
     ("GET", "/v1/worker/orders/{order_id}"): own_order("worker"),
     ("POST", "/v1/worker/orders/{order_id}/accept"): own_order("worker"),
     ("POST", "/v1/worker/orders/{order_id}/decline"): own_order("worker"),
@@ -185,7 +189,8 @@ def _expected(rule: Rule, caller: str, whose: str) -> set[int] | None:
         return None
     if caller == "none":
         return {401}
-    if not caller.endswith(rule.role):
+    roles = rule.role if isinstance(rule.role, tuple) else (rule.role,)
+    if not any(caller.endswith(role) for role in roles):
         return {403}
     if rule.owner and whose == "others":
         return {404}
