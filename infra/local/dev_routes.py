@@ -58,8 +58,27 @@ class ClockView(BaseModel):
 
 
 class ClockChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    now: AwareDatetime | None = Field(None, description="set the clock to this instant (with an offset)")
+    # The schema says what the validator checks: exactly one of the two, an instant in 2000-2099.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["now"],
+                    "properties": {"now": {"type": "string"}, "advance_minutes": {"type": "null"}},
+                },
+                {
+                    "required": ["advance_minutes"],
+                    "properties": {"advance_minutes": {"type": "integer"}, "now": {"type": "null"}},
+                },
+            ]
+        },
+    )
+    now: AwareDatetime | None = Field(
+        None,
+        description="set the clock to this instant (with an offset)",
+        json_schema_extra={"pattern": "^20[0-9]{2}-"},
+    )
     advance_minutes: int | None = Field(None, ge=-525_600, le=525_600, description="move it by this much")
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from pathlib import Path
 from chalice.utils import to_cfn_resource_name
 
 from infra.package import iam, resources, statemachine
+from infra.package.hardening import harden
 from infra.package.iam import Json, get_att
 from infra.permissions import NOTHING, Access, Capability
 from infra.topology import EventQueue, queue_name
@@ -223,4 +224,5 @@ def assemble(sam: Json, design: Design) -> Json:
         AlarmTopicArn={"Value": {"Ref": "AlarmTopic"}},
         ParameterPrefix={"Value": design.parameter_prefix},
     )
+    harden(template, design.prefix)
     return template

@@ -23,6 +23,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from common import ratelimit
 from common.auth import Principal, Role, bearer_principal
 from common.clock import clock
 from common.errors import DomainError, Forbidden, MalformedRequest, ValidationFailed
@@ -121,6 +122,11 @@ def authorize(auth: Auth, headers: dict[str, str], now: datetime) -> Principal |
     return principal
 
 
+def _whole_or_float(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
 def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     try:
         data = json.loads(raw.decode("utf-8")) if raw else None
@@ -129,7 +135,11 @@ def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     if not isinstance(data, dict):
         raise MalformedRequest("the request body must be a JSON object")
     try:
-        return model.model_validate(data)
+        # Strict JSON types, as the schema says them: a string or a boolean is not a number, a fraction is not an
+        # integer; a whole number stays one however it is spelled (JSON Schema: 760.0 is the integer 760).
+        # ISO strings still make dates and times.
+        whole = json.dumps(json.loads(raw, parse_float=_whole_or_float), ensure_ascii=False)
+        return model.model_validate_json(whole, strict=True)
     except ValidationError as exc:
         raise ValidationFailed(details=validation_details(exc)) from exc
 
@@ -162,10 +172,16 @@ def source_ip(request: Any) -> str:
 def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     raw = request.raw_body or b""
+    lockout = None
     try:
         now = clock.now()
         principal = authorize(spec.auth, headers, now)
+        limits = {"ip": source_ip(request), "user_id": principal.user_id if principal else None, "now": now}
+        ratelimit.enforce(spec.path, spec.method, body=None, before_body=True, **limits)
         body = parse_body(spec.body, raw) if spec.body is not None else None
+        ratelimit.enforce(spec.path, spec.method, body=body, before_body=False, **limits)
+        if lockout := ratelimit.lockout_key(spec.path, spec.method, body):
+            ratelimit.check_locked(*lockout, now=now)
         query = parse_query(spec.query, request.query_params) if spec.query is not None else None
         call = Call(
             principal=principal,
@@ -177,10 +193,16 @@ def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
             source_ip=source_ip(request),
         )
         result = spec.handler(call, **params)
+        if lockout:
+            ratelimit.clear_failures(*lockout)
         if isinstance(result, Response):
             return result
         return json_response(spec.status, serialize(spec, result))
+    except ratelimit.Limited as exc:
+        return json_response(exc.status, exc.to_body(), {"Retry-After": str(exc.retry_after)})
     except DomainError as exc:
+        if lockout and exc.status == 401:
+            ratelimit.record_failure(*lockout, now=now)
         return error_response(exc)
     except Exception:  # a bug, not bad input: log it with context, answer in the contract's format
         logger.exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})

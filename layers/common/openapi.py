@@ -28,6 +28,7 @@ from pydantic_core import core_schema
 
 from common import errors
 from common.api import ROUTES, RouteSpec, route
+from common.ratelimit import LOCKOUTS, RATE_LIMITS
 from common.settings import get_settings
 
 REF = "#/components/schemas/{model}"
@@ -85,6 +86,8 @@ def error_statuses(spec: RouteSpec) -> list[int]:
         statuses.add(404)
         if spec.method != "GET":
             statuses.add(409)
+    if (spec.path, spec.method) in RATE_LIMITS or (spec.path, spec.method) in LOCKOUTS:
+        statuses.add(429)  # common.ratelimit: over a limit, or a locked login
     unknown = statuses - ERROR_RESPONSES.keys()
     if unknown:
         raise ValueError(f"{spec.method} {spec.path}: no error response for {sorted(unknown)}")

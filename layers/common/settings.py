@@ -315,6 +315,29 @@ class Settings(BaseSettings):
     coupon_issue_max: int = Field(100000, ge=1)  # customers one issue request may reach
     share_pages: dict[str, str] = {"service": "/pages/service/detail", "worker": "/pages/worker/detail"}
 
+    # --- hardening (issue 15) ---
+    # Abuse limits (API.md "Rate limits", common.ratelimit.RATE_LIMITS names these): (requests, window seconds).
+    # Per-IP limits are generous: many phones share one carrier NAT address.
+    rate_limits_enabled: bool = True
+    rate_limits: dict[str, tuple[int, int]] = {
+        "login_ip": (120, 60),
+        "login_account": (10, 60),
+        "sms_code_ip": (20, 3600),
+        "sms_code_phone": (5, 3600),
+        "pay_ip": (120, 60),
+        "pay_account": (20, 60),
+        "sign_in_ip": (120, 60),
+        "sign_in_account": (5, 60),
+        "shares_ip": (120, 60),
+        "shares_account": (20, 3600),
+    }
+    operator_lockout_failures: int = Field(5, ge=1)  # failed logins of one username within the window lock it
+    operator_lockout_window_seconds: int = Field(900, ge=1)
+    operator_lockout_seconds: int = Field(900, ge=1)
+    # The API Gateway stage's throttle (the template): steady requests per second and burst.
+    api_throttle_rate: int = Field(200, ge=1)
+    api_throttle_burst: int = Field(400, ge=1)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
