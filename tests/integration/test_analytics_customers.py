@@ -13,9 +13,15 @@ from tests.integration.conftest import Api
 
 
 def customer(api: Api, name: str, nickname: str, phone: str) -> str:
+    from functions.identity import store
+
     token = api.login(name)
-    reply = api.patch("/v1/me", {"nickname": nickname, "phone": phone}, token=token)
+    reply = api.patch("/v1/me", {"nickname": nickname}, token=token)
     assert reply.status == 200, reply.body
+    user = store.get_user(reply.body["id"])
+    assert store.bind_phone(
+        user, phone, source="sms", at=clock.now().isoformat()
+    )  # as POST /v1/me/phone does
     return reply.body["id"]
 
 
