@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from common.models import Strict
+from common.models import Strict, Text
 from common.money import Fen
 from common.pagination import PageQuery
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from functions.booking.rules import Actor, Status
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=500)]
 
@@ -206,7 +205,9 @@ ComplaintStatus = Literal["open", "resolved"]
 
 
 class ComplaintRequest(Strict):
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000, pattern=r"\S")
+    ]
     media: list[Url] = Field(default=[], max_length=9)
 
 

@@ -101,8 +101,9 @@ def start_stack(extra_env: dict[str, str] | None = None) -> StackClient:
             except requests.ConnectionError:
                 pass
         time.sleep(0.1)
+    output = client.log()  # read before stop_stack removes the log
     stop_stack(client)
-    raise RuntimeError(f"the local stack did not answer within {STARTUP_LIMIT_S}s:\n{client.log()}")
+    raise RuntimeError(f"the local stack did not answer within {STARTUP_LIMIT_S}s:\n{output}")
 
 
 def stop_stack(client: StackClient) -> int | None:

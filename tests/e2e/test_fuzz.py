@@ -21,10 +21,6 @@ pytestmark = pytest.mark.e2e
 EXAMPLES, SECONDS_PER_ROLE, SEED = 3, 45, 15
 
 
-# Known findings (schema and validator disagree, in the capabilities' models): strings stripped of whitespace
-# before min_length (a reason "\r", a complaint "\u00a0" are schema-valid, then refused as empty) and the
-# address phone pattern ("+36329 "). Remove this mark when they are fixed.
-@pytest.mark.xfail(reason="known schema/validator mismatches in booking and identity models", strict=False)
 @pytest.mark.parametrize("role", ["customer", "worker", "operator"])
 def test_schemathesis_finds_nothing_as_each_role(stack: StackClient, role: str, tmp_path: Path) -> None:
     token = stack.operator_token() if role == "operator" else stack.login(f"e2e_fuzz_{role}", role=role)
