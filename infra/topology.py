@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from common.events import (
     IDENTITY_EVENTS,
+    MARKETING_EVENTS,
     NOTIFICATION_EVENTS,
     ORDER_EVENTS,
+    REVIEW_EVENTS,
     SOURCE,
     WORKFLOW_EVENTS,
     queue_name,
@@ -82,22 +84,8 @@ EVENT_QUEUES += (
 
 
 # analytics: daily counters from order, identity, marketing and reviews events, each counted once
-# (functions/analytics/rules.py; the consumer is functions/analytics/tasks.py). Marketing's and reviews' names are
-# the contract's (EVENTS.md): matched by name whether or not their producers are deployed yet.
+# (functions/analytics/rules.py; the consumer is functions/analytics/tasks.py).
 ANALYTICS_EVENTS = (
-    ORDER_EVENTS
-    + IDENTITY_EVENTS
-    + (
-        "CouponIssued",
-        "CouponUsed",
-        "CouponReleased",
-        "PointsEarned",
-        "PointsSpent",
-        "TierChanged",
-        "ReferralRewarded",
-        "ReviewSubmitted",
-        "ReviewHidden",
-        "CreditChanged",
-    )
-)
+    ORDER_EVENTS + IDENTITY_EVENTS + MARKETING_EVENTS + REVIEW_EVENTS
+)  # analytics.rules counts these
 EVENT_QUEUES += (EventQueue("analytics", ANALYTICS_EVENTS),)

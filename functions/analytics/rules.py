@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.errors import BadDateRange, UnknownMetric
+from common.events import IDENTITY_EVENTS, MARKETING_EVENTS, ORDER_EVENTS, REVIEW_EVENTS
 
 # GET /v1/admin/stats/timeseries?metric= → the day counter it reads (API.md lists the first ten).
 METRICS: dict[str, str] = {
@@ -49,33 +50,10 @@ METRICS: dict[str, str] = {
     "points_spent": "points_spent",
 }
 
-ORDER_EVENTS_COUNTED = (
-    "OrderCreated",
-    "OrderPaid",
-    "OrderAccepted",
-    "OrderStarted",
-    "OrderCompleted",
-    "OrderCancelled",
-    "OrderDeclined",
-    "OrderReassigned",
-    "OrderNoShow",
-    "ComplaintFiled",
-    "ComplaintResolved",
-    "OrderSettled",
-)
-OTHER_EVENTS_COUNTED = (
-    "UserRegistered",
-    "CouponIssued",
-    "CouponUsed",
-    "CouponReleased",
-    "PointsEarned",
-    "PointsSpent",
-    "TierChanged",
-    "ReferralRewarded",
-    "ReviewSubmitted",
-    "ReviewHidden",
-    "CreditChanged",
-)
+# What the counters count: every order event, first logins, and marketing's and reviews' events (their names
+# live once, in common.events).
+ORDER_EVENTS_COUNTED = ORDER_EVENTS
+OTHER_EVENTS_COUNTED = IDENTITY_EVENTS + MARKETING_EVENTS + REVIEW_EVENTS
 COUNTED_EVENTS = ORDER_EVENTS_COUNTED + OTHER_EVENTS_COUNTED
 
 Deltas = dict[str, int]
