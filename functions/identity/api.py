@@ -117,8 +117,15 @@ def list_addresses(call: Call) -> Page[Address]:
     bp, "/v1/auth/sms-code", "POST", body=SmsCodeRequest, response=SmsCodeSent, auth=("customer", "worker")
 )
 def request_sms_code(call: Call) -> SmsCodeSent:
-    """Send a 6-digit verification code to a mainland mobile number (valid sms_code_ttl_seconds; one per
-    sms_code_resend_seconds, daily caps per phone and per client: 429 RATE_LIMITED with Retry-After)."""
+    """Send a verification code by SMS.
+
+    A customer or worker asks for a 6-digit code to a mainland mobile number (else 422 `INVALID_PHONE`), to
+    bind it with `POST /v1/me/phone` or `POST /v1/worker/phone`. The code is valid
+    ``settings.sms_code_ttl_seconds`` seconds and survives ``settings.sms_code_max_tries`` wrong guesses. One
+    code per phone every ``settings.sms_code_resend_seconds`` seconds, at most
+    ``settings.sms_code_daily_per_phone`` a day per phone and ``settings.sms_code_daily_per_ip`` per client:
+    beyond that 429 `RATE_LIMITED` with `Retry-After`. 502 when the SMS service fails.
+    """
     return phone.send_sms_code(
         call.user_id,
         call.body.phone,
@@ -141,11 +148,23 @@ def _bind(call: Call) -> PhoneBinding:
 
 @route(bp, "/v1/me/phone", "POST", body=PhoneBindRequest, response=PhoneBinding)
 def bind_customer_phone(call: Call) -> PhoneBinding:
-    """Bind the customer's phone: WeChat's getPhoneNumber code, or the phone and its SMS code."""
+    """Bind the customer's phone.
+
+    With `code` from the mini-program's getPhoneNumber (422 `PHONE_CODE_INVALID` when WeChat refuses it), or
+    with `phone` and the `sms_code` sent by `POST /v1/auth/sms-code` (422 `SMS_CODE_INVALID`,
+    `SMS_CODE_EXPIRED`, `SMS_CODE_TRIES_EXCEEDED`). Only mainland mobile numbers (422 `INVALID_PHONE`); a
+    number bound to another account is 409 `PHONE_TAKEN`. The answer is the phone now bound, with its source.
+    """
     return _bind(call)
 
 
 @route(bp, "/v1/worker/phone", "POST", body=PhoneBindRequest, response=PhoneBinding)
 def bind_worker_phone(call: Call) -> PhoneBinding:
-    """Bind the worker's phone: WeChat's getPhoneNumber code, or the phone and its SMS code."""
+    """Bind the worker's phone.
+
+    As the customer's `POST /v1/me/phone`: WeChat's getPhoneNumber `code` (422 `PHONE_CODE_INVALID`), or
+    `phone` and `sms_code` from `POST /v1/auth/sms-code` (422 `SMS_CODE_INVALID`, `SMS_CODE_EXPIRED`,
+    `SMS_CODE_TRIES_EXCEEDED`). Only mainland mobile numbers (422 `INVALID_PHONE`); a number bound to another
+    account is 409 `PHONE_TAKEN`.
+    """
     return _bind(call)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
+from common.errors import RuleViolation
 from common.models import Strict
 from common.pagination import PageQuery
 from common.settings import get_settings
@@ -90,17 +91,18 @@ class SkillRef(BaseModel):
 class AvailabilityIn(Strict):
     """``PUT /v1/worker/availability``: weekly template and days off (API.md)."""
 
-    weekly: dict[Weekday, list[tuple[HalfHour, HalfHour]]] = Field(default={})
+    weekly: dict[Weekday, Annotated[list[tuple[HalfHour, HalfHour]], Field(max_length=6)]] = Field(default={})
     days_off: list[date] = Field(default=[], max_length=366)
 
     @model_validator(mode="after")
     def _intervals_are_ordered(self) -> AvailabilityIn:
+        # A rule the schema cannot state (start before end): 422 with its own code, not a schema refusal.
         for day, intervals in self.weekly.items():
-            if len(intervals) > 6:
-                raise ValueError(f"{day}: at most 6 intervals")
             for start, end in intervals:
                 if start >= end:
-                    raise ValueError(f"{day}: {start}-{end} must start before it ends")
+                    raise RuleViolation(
+                        f"{day}: {start}-{end} must start before it ends", code="INVALID_HOURS"
+                    )
         return self
 
 

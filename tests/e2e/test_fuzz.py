@@ -32,7 +32,9 @@ def test_schemathesis_finds_nothing_as_each_role(stack: StackClient, role: str, 
         seed=SEED,
         report=tmp_path / "r.xml",
     )
-    command[command.index("--exclude-path-regex") + 1] = r"^/v1/(dev|auth)/"
+    # Also left out: WeChat Pay's webhooks, which no generated body can sign (tests/integration covers them with
+    # real signatures).
+    command[command.index("--exclude-path-regex") + 1] = r"^/v1/(dev|auth|payments/wechat)/"
     env = {
         **os.environ,
         "SCHEMATHESIS_HOOKS": "tests.fuzz.hooks",

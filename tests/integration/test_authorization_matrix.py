@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from common.api import ROUTES
+from common.settings import get_settings
 
 from tests.integration.booking_helpers import World, make_world, slot
 from tests.integration.conftest import Api
@@ -113,6 +114,47 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/admin/workers/{worker_id}/verify"): OPERATOR,
     ("POST", "/v1/admin/workers/{worker_id}/suspend"): OPERATOR,
     ("POST", "/v1/admin/workers/{worker_id}/reinstate"): OPERATOR,
+    # reviews and credit
+    ("POST", "/v1/orders/{order_id}/review"): own_order(
+        "customer", {"attitude": 5, "skill": 5, "quality": 5, "text": "好"}
+    ),
+    ("POST", "/v1/worker/orders/{order_id}/review"): own_order(
+        "worker", {"cooperation": 5, "environment": 5, "text": "好"}
+    ),
+    ("GET", "/v1/worker/reviews"): WORKER,
+    ("GET", "/v1/worker/credit"): WORKER,
+    ("POST", "/v1/worker/appeals"): WORKER,
+    ("GET", "/v1/admin/workers/{worker_id}/credit"): OPERATOR,
+    ("POST", "/v1/admin/workers/{worker_id}/violations"): OPERATOR,
+    ("POST", "/v1/admin/reviews/{review_id}/hide"): OPERATOR,
+    ("GET", "/v1/admin/appeals"): OPERATOR,
+    ("POST", "/v1/admin/appeals/{appeal_id}/decide"): OPERATOR,
+    # marketing
+    ("GET", "/v1/rewards"): ANYONE,
+    ("GET", "/v1/coupon-templates"): CUSTOMER,
+    ("GET", "/v1/me/coupons"): CUSTOMER,
+    ("POST", "/v1/me/coupons/claim"): CUSTOMER,
+    ("GET", "/v1/me/points"): CUSTOMER,
+    ("POST", "/v1/me/sign-in"): CUSTOMER,
+    ("POST", "/v1/me/shares"): CUSTOMER,
+    ("GET", "/v1/me/share-link"): CUSTOMER,
+    ("GET", "/v1/me/referral"): CUSTOMER,
+    ("GET", "/v1/me/membership"): CUSTOMER,
+    ("POST", "/v1/me/rewards/{reward_id}/redeem"): CUSTOMER,
+    ("POST", "/v1/admin/coupon-templates"): OPERATOR,
+    ("GET", "/v1/admin/coupon-templates"): OPERATOR,
+    ("POST", "/v1/admin/coupon-templates/{template_id}/issue"): OPERATOR,
+    ("POST", "/v1/admin/rewards"): OPERATOR,
+    # statistics, customers, finance
+    ("GET", "/v1/worker/performance"): WORKER,
+    ("GET", "/v1/admin/stats/overview"): OPERATOR,
+    ("GET", "/v1/admin/stats/timeseries"): OPERATOR,
+    ("GET", "/v1/admin/stats/workers"): OPERATOR,
+    ("GET", "/v1/admin/stats/forecast"): OPERATOR,
+    ("GET", "/v1/admin/customers"): OPERATOR,
+    ("GET", "/v1/admin/customers/{customer_id}"): OPERATOR,
+    ("GET", "/v1/admin/finance/summary"): OPERATOR,
+    ("GET", "/v1/admin/exports/{name}"): OPERATOR,
     # the local stack only (registered when it runs; API.md: no token needed)
     ("GET", "/v1/dev/clock"): ANYONE,
     ("POST", "/v1/dev/clock"): ANYONE,
@@ -163,7 +205,10 @@ class Cast:
 
 
 @pytest.fixture
-def cast(api: Api, operator_token: str, wechatpay: Any) -> Iterator[Cast]:
+def cast(api: Api, operator_token: str, wechatpay: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cast]:
+    # Each order-owned route gets fresh orders of the same two workers: more than one worker's active limit.
+    monkeypatch.setenv("WORKER_MAX_ACTIVE_ORDERS", "100")
+    get_settings.cache_clear()
     world = make_world(api, operator_token)
     tokens: dict[str, str | None] = {
         "none": None,
@@ -174,6 +219,8 @@ def cast(api: Api, operator_token: str, wechatpay: Any) -> Iterator[Cast]:
         "operator": operator_token,
     }
     yield Cast(world, tokens)
+    monkeypatch.delenv("WORKER_MAX_ACTIVE_ORDERS")
+    get_settings.cache_clear()
 
 
 def _fill(path: str, value: str) -> str:
