@@ -168,7 +168,7 @@ def my_points(call: Call) -> Points:
     return points.my_points(call.user_id, limit=call.query.limit, cursor=call.query.cursor)
 
 
-@route(bp, "/v1/me/sign-in", "POST", response=SignIn, tags=TAGS)
+@route(bp, "/v1/me/sign-in", "POST", response=SignIn, tags=TAGS, errors=(409,))
 def sign_in(call: Call) -> SignIn:
     """Sign in for today (签到).
 
@@ -180,7 +180,7 @@ def sign_in(call: Call) -> SignIn:
     return points.sign_in(call.user_id, now=call.now)
 
 
-@route(bp, "/v1/me/shares", "POST", body=ShareRequest, response=Share, tags=TAGS)
+@route(bp, "/v1/me/shares", "POST", body=ShareRequest, response=Share, tags=TAGS, errors=(404,))
 def share(call: Call) -> Share:
     """Share a service or a worker.
 

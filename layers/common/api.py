@@ -26,7 +26,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from common import ratelimit
 from common.auth import Principal, Role, bearer_principal
 from common.clock import clock
-from common.errors import DomainError, Forbidden, MalformedRequest, ValidationFailed
+from common.errors import DomainError, Forbidden, MalformedRequest, RuleViolation, ValidationFailed
 from common.log import logger
 
 Auth = Role | tuple[Role, ...] | None
@@ -141,7 +141,19 @@ def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
         whole = json.dumps(json.loads(raw, parse_float=_whole_or_float), ensure_ascii=False)
         return model.model_validate_json(whole, strict=True)
     except ValidationError as exc:
-        raise ValidationFailed(details=validation_details(exc)) from exc
+        raise refusal(exc) from exc
+
+
+def refusal(exc: ValidationError) -> DomainError:
+    """What a body that failed its model answers: 422 ``VALIDATION_FAILED`` when it does not match the schema;
+    422 ``RULE_VIOLATION`` when it matches the schema but breaks a rule the schema cannot state (a model's own
+    validator: start before end, one field or the other), so a client can tell the two apart."""
+    details = validation_details(exc)
+    if all(err["type"] == "value_error" for err in exc.errors(include_url=False, include_input=False)):
+        return RuleViolation(
+            "the request breaks a rule: " + "; ".join(d["problem"] for d in details), details=details
+        )
+    return ValidationFailed(details=details)
 
 
 def parse_query(model: type[BaseModel], params: dict[str, str] | None) -> BaseModel:

@@ -67,7 +67,7 @@ def test_given_coordinates_outside_the_service_area_are_refused(app: Api) -> Non
 
 def test_one_coordinate_alone_is_malformed(app: Api) -> None:
     reply = add(app, app.login("geo-fu"), detail="漕溪北路 88 号", lat=31.19)
-    assert reply.status == 422 and reply.body["error"]["code"] == "VALIDATION_FAILED"
+    assert reply.status == 422 and reply.body["error"]["code"] == "RULE_VIOLATION"  # the model's own rule
 
 
 def test_the_map_failing_is_a_502_not_a_missing_address(app: Api, maps: MapStandIn) -> None:
