@@ -160,9 +160,10 @@ def parse_query(model: type[BaseModel], params: dict[str, str] | None) -> BaseMo
     try:
         return model.model_validate(dict(params or {}))
     except ValidationError as exc:
-        raise ValidationFailed(
-            "the query string does not match the schema", details=validation_details(exc)
-        ) from exc
+        error = refusal(exc)
+        if isinstance(error, ValidationFailed):
+            error = ValidationFailed("the query string does not match the schema", details=error.details)
+        raise error from exc
 
 
 def serialize(spec: RouteSpec, result: Any) -> Any:

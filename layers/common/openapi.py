@@ -73,18 +73,18 @@ def error_statuses(spec: RouteSpec) -> list[int]:
     """The statuses a route can answer with an error: what its declaration implies, plus what it declares.
 
     400 when it reads a body or a query (malformed JSON, a cursor it never gave out); 401 and 403 when it needs
-    a token; 404 when its path names something; 409 when it changes something its path names (the state may
+    a token; 404 when its path or its body names something by id (``…_id``); 409 when it changes something its path names (the state may
     have moved on); 422 when it validates a body or a query; and ``spec.errors`` (a rule, a conflict, a rate
     limit or an upstream failure its service can raise)."""
     statuses = set(spec.errors)
-    names_something = "{" in spec.path
+    names_something = "{" in spec.path or names_by_id(spec.body)
     if spec.body is not None or spec.query is not None:
         statuses |= {400, 422}
     if spec.auth is not None:
         statuses |= {401, 403}
     if names_something:
         statuses.add(404)
-        if spec.method != "GET":
+        if spec.method != "GET" and "{" in spec.path:
             statuses.add(409)
     if (spec.path, spec.method) in RATE_LIMITS or (spec.path, spec.method) in LOCKOUTS:
         statuses.add(429)  # common.ratelimit: over a limit, or a locked login
@@ -92,6 +92,19 @@ def error_statuses(spec: RouteSpec) -> list[int]:
     if unknown:
         raise ValueError(f"{spec.method} {spec.path}: no error response for {sorted(unknown)}")
     return sorted(statuses)
+
+
+def names_by_id(model: Any, depth: int = 0) -> bool:
+    """Whether a body names another thing by id (a field ``id`` or ``…_id``, also in a nested model): what it
+    names may not exist, or not be the caller's (404)."""
+    if model is None or depth > 3 or not isinstance(model, type) or not issubclass(model, BaseModel):
+        return False
+    for name, field in model.model_fields.items():
+        if name == "id" or name.endswith("_id"):
+            return True
+        if names_by_id(field.annotation, depth + 1):
+            return True
+    return False
 
 
 class OpenAPISchema(GenerateJsonSchema):
