@@ -13,7 +13,9 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 from functions.booking.rules import Actor, Status
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=500)]
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[!-~]+$", max_length=500)
+]  # printable ASCII: schema and validator agree
 
 
 class QuoteRequest(Strict):

@@ -13,7 +13,9 @@ from functions.reviews.credit import CreditEffects, CreditReason
 
 Score = Annotated[int, Field(ge=1, le=5)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=500)]
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[!-~]+$", max_length=500)
+]  # printable ASCII: schema and validator agree
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 ReviewText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Side = Literal[
