@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from common.models import Strict, Text
+from common.models import Strict, Text, Url
 from common.money import Fen
 from common.pagination import PageQuery
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
@@ -13,9 +13,6 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 from functions.booking.rules import Actor, Status
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Url = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[!-~]+$", max_length=500)
-]  # printable ASCII: schema and validator agree
 
 
 class QuoteRequest(Strict):

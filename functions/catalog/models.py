@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from common.models import Strict
+from common.models import Strict, Url
 from common.money import Fen
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-Url = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[!-~]+$", max_length=500)
-]  # printable ASCII: schema and validator agree
 PricingUnit = Literal["visit", "hour", "sqm", "day"]  # 次, 小时, 平方米, 天
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from common.models import Strict
+from common.models import Strict, Url
 from common.pagination import PageQuery
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -13,9 +13,6 @@ from functions.reviews.credit import CreditEffects, CreditReason
 
 Score = Annotated[int, Field(ge=1, le=5)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Url = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[!-~]+$", max_length=500)
-]  # printable ASCII: schema and validator agree
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 ReviewText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Side = Literal[

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from common.errors import RuleViolation
-from common.models import Strict
+from common.models import Strict, Url
 from common.pagination import PageQuery
 from common.settings import get_settings
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
@@ -20,9 +20,6 @@ from functions.workers.rules import CardSkill
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-Url = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[!-~]+$", max_length=500)
-]  # printable ASCII: schema and validator agree
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{5,19}$")]
 IdNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z]{6,30}$")]
 # Template times fall on the half hour, like bookable start times; "24:00" closes a day.

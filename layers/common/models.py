@@ -15,3 +15,7 @@ class Strict(BaseModel):
 # A short human text: stripped, and with something besides white space, in the schema too (pattern ``\S``), so a
 # schema-valid value is never refused as empty after stripping.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
+
+# A link to media (photos, videos, certificates): http(s), printable ASCII only, so the schema's pattern and the
+# validator's regex engine agree on every character.
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[!-~]+$", max_length=500)]
