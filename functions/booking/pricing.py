@@ -3,7 +3,9 @@
 Marketing plugs its steps in with ``register_discount_step`` (exported from ``functions.booking``) without
 touching booking: a step computes its line of the quote, adds its own conditional writes to the order's
 transaction (a coupon used once, points spent without going negative), and gives them back when the order is
-cancelled. Until marketing lands, every step is a ``NoDiscount`` that returns 0.
+cancelled. Until marketing lands, every step is a ``NoDiscount`` that returns 0. The modules that register
+steps are listed in the composition root (``functions.EXTENSIONS["booking.quote"]``) and imported before the
+pipeline is first used, in whichever function uses it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Literal, Protocol
 
 from pynamodb.transactions import TransactWrite
 
+from functions import load_extensions
 from functions.booking.models import Quote
 
 Line = Literal["member_discount_fen", "coupon_discount_fen", "points_discount_fen"]
@@ -100,8 +103,14 @@ def reset_pipeline() -> None:
     _pipeline[:] = list(_DEFAULT)
 
 
+def pipeline() -> list[DiscountStep]:
+    """The steps in order, after the composition root's extensions of the quote have registered theirs."""
+    load_extensions("booking.quote")
+    return _pipeline
+
+
 def steps() -> tuple[DiscountStep, ...]:
-    return tuple(_pipeline)
+    return tuple(pipeline())
 
 
 def quote(ctx: PricingContext) -> Quote:
@@ -109,7 +118,7 @@ def quote(ctx: PricingContext) -> Quote:
     subtotal = ctx.unit_price_fen * ctx.units
     lines: dict[str, int] = {}
     payable = subtotal
-    for step in _pipeline:
+    for step in pipeline():
         amount = max(0, min(int(step.discount(ctx, payable)), payable))
         lines[step.line] = lines.get(step.line, 0) + amount
         payable -= amount
@@ -118,11 +127,11 @@ def quote(ctx: PricingContext) -> Quote:
 
 def reserve_discounts(tx: TransactWrite, ctx: PricingContext, order: PricedOrder) -> None:
     """Every step's writes, in the order's transaction."""
-    for step in _pipeline:
+    for step in pipeline():
         step.reserve(tx, ctx, order)
 
 
 def release_discounts(order: PricedOrder) -> None:
     """Every step gives back what it took (compensation of a cancelled order)."""
-    for step in _pipeline:
+    for step in pipeline():
         step.release(order)

@@ -4,7 +4,22 @@ Other capabilities may call ``rank_workers`` and ``best_worker`` (booking auto-a
 what they return.
 """
 
-from functions.matching.models import Match
-from functions.matching.service import best_worker, rank_workers
+from typing import TYPE_CHECKING
+
+from common.lazy import exports
+
+if TYPE_CHECKING:
+    from functions.matching.models import Match
+    from functions.matching.service import best_worker, rank_workers
+
+# Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "Match": "functions.matching.models",
+        "best_worker": "functions.matching.service",
+        "rank_workers": "functions.matching.service",
+    },
+)
 
 __all__ = ["Match", "best_worker", "rank_workers"]

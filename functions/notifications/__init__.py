@@ -5,6 +5,19 @@ Other capabilities may call: ``notify`` (put a notice in a customer's, a worker'
 Order events reach this capability through its queue (``functions/notifications/tasks.py``).
 """
 
-from functions.notifications.service import notify
+from typing import TYPE_CHECKING
+
+from common.lazy import exports
+
+if TYPE_CHECKING:
+    from functions.notifications.service import notify
+
+# Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "notify": "functions.notifications.service",
+    },
+)
 
 __all__ = ["notify"]

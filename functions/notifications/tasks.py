@@ -19,7 +19,7 @@ from common.log import logger
 from common.settings import get_settings
 from pydantic import ValidationError
 
-from functions.identity import contact_for
+from functions import identity
 from functions.notifications import service, store
 from functions.notifications.delivery import Notifier, SmsNotifier, WeChatNotifier
 from functions.notifications.sms import TencentSmsClient
@@ -47,7 +47,9 @@ def handle_records(records: list[dict[str, Any]]) -> dict[str, list[dict[str, st
         message_id = record.get("messageId", "")
         try:
             detail_type, detail = unwrap_sqs_record(record["body"])
-            service.handle_event(detail_type, detail, now=clock.now(), notifiers=chain, contacts=contact_for)
+            service.handle_event(
+                detail_type, detail, now=clock.now(), notifiers=chain, contacts=identity.contact_for
+            )
         except ValidationError as exc:
             # Where and why, never the values: a note written by a customer may hold anything.
             problems = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors(include_input=False)]

@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 
 from common.settings import get_settings
+from common.snapshot import on_restore
 
 SOURCE = "jiazheng"
 
@@ -35,6 +36,9 @@ ORDER_EVENTS = (
 @lru_cache(maxsize=1)
 def _client() -> Any:
     return boto3.client("events")
+
+
+on_restore(_client.cache_clear)  # SnapStart: no connection from the snapshot
 
 
 def publish(detail_type: str, detail: dict[str, Any]) -> None:
