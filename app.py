@@ -7,7 +7,6 @@ capabilities' extensions of one another (the composition root) are listed in ``f
 
 from common import snapshot
 from common.lazy import LazyApp, load_all_routes
-from common.openapi import docs
 
 from functions.booking import manifest as booking
 from functions.catalog import manifest as catalog
@@ -20,7 +19,7 @@ from functions.workers import manifest as workers
 CAPABILITIES = (identity, catalog, workers, matching, booking, notifications, payments)
 
 app = LazyApp(app_name="jiazheng")
-app.register_blueprint(docs)
+app.add_routes([("GET", "/v1/openapi.json", "common.openapi.openapi_document")])  # generated when asked
 for capability in CAPABILITIES:
     app.add_routes(capability.ROUTES)
     app.add_functions(capability.FUNCTIONS)

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from chalice import Chalice
+from chalice import Blueprint, Chalice
 
 Route = tuple[str, str, str]  # (method, path, "functions.<capability>.<module>.<handler>")
 
@@ -55,26 +55,35 @@ def exports(package: str, names: dict[str, str]) -> tuple[Callable[[str], Any], 
     return __getattr__, __dir__
 
 
-# (path, method) → the dotted handler a manifest declared; filled by LazyApp.add_routes.
+# (path, method) → the dotted handler a manifest declared, and the app that declared it (LazyApp.add_routes).
 DECLARED: dict[tuple[str, str], str] = {}
+_OWNER: dict[tuple[str, str], Chalice] = {}
+_LOADED: dict[tuple[str, str], Any] = {}  # the specs resolved so far: later calls read this, without the lock
 
 
 def load_route(path: str, method: str) -> Any:
     """Import the module declaring ``method path``; its ``RouteSpec`` (or ``None`` if no manifest names it)."""
     from common.api import ROUTES
 
+    spec = _LOADED.get((path, method))
+    if spec is not None:
+        return spec
     dotted = DECLARED.get((path, method))
     if dotted is None:
         return None
     with _lock:
         module = dotted.rpartition(".")[0]
-        importlib.import_module(module)
+        for value in vars(importlib.import_module(module)).values():
+            # its blueprint answers ``bp.current_request``/``bp.current_app`` as if it had been registered
+            if isinstance(value, Blueprint) and value._current_app is None:
+                value._current_app = _OWNER[(path, method)]
         spec = dict.get(ROUTES, (path, method))
         if spec is None or f"{spec.handler.__module__}.{spec.handler.__name__}" != dotted:
             raise LookupError(
                 f"{method} {path}: the manifest names {dotted}, but {module} declares "
                 f"{'no such route' if spec is None else spec.handler.__module__ + '.' + spec.handler.__name__}"
             )
+        _LOADED[(path, method)] = spec
         return spec
 
 
@@ -122,6 +131,8 @@ class LazyApp(Chalice):
 
         for method, path, dotted in routes:
             DECLARED[(path, method)] = dotted
+            _OWNER[(path, method)] = self
+            _LOADED.pop((path, method), None)
             self.route(path, methods=[method], content_types=CONTENT_TYPES)(stand_in(path, method, dotted))
 
     def add_functions(self, modules: Iterable[str]) -> None:
