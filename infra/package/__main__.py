@@ -23,7 +23,10 @@ def main() -> None:
         options = replace(options, architecture=args.architecture)
     if args.snapstart is not None:
         options = replace(options, snapstart=args.snapstart)
-    built = build(args.stage, args.out, options=options)
+    try:
+        built = build(args.stage, args.out, options=options)
+    except ValueError as exc:  # the design cannot be packaged as asked: say what to change
+        raise SystemExit(f"error: {exc}") from None
     print(f"{built.template}")
     for name, size in built.sizes().items():
         print(f"{args.out / name}: {size / 1e6:.1f} MB unzipped")
