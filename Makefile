@@ -8,7 +8,9 @@ STAGE  ?= dev
 PACKAGE_FLAGS := $(if $(ARCH),--architecture $(ARCH)) $(if $(SNAPSTART),--snapstart)
 export PYTHONPATH := $(CURDIR):$(CURDIR)/layers
 
-.PHONY: run test lint format bench package deploy clean
+CHECKOV_VENV := .venv-checkov
+
+.PHONY: run test lint format bench package deploy clean checkov fuzz soak
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +20,13 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed ## start the local stack on 127.0.0.1:$(PORT)
 	$(BIN)/python -m infra.local --port $(PORT)
 
-test: $(VENV)/.installed ## lint, then the whole suite
+# checkov has its own venv: its dependency pins (boto3, pydantic, …) are not the product's.
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install -q 'checkov>=3.2,<4'
+	touch $@
+
+test: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## lint, then the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 --dist loadgroup
@@ -47,5 +55,11 @@ deploy: package ## STAGE=dev|prod DEPLOY_BUCKET=…: upload the packages, then c
 	aws cloudformation deploy --template-file build/packaged.yaml --stack-name jiazheng-$(STAGE) \
 	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset
 
+checkov: package $(CHECKOV_VENV)/.installed ## scan build/template.json (skips carry their reasons)
+	$(CHECKOV_VENV)/bin/checkov -f build/template.json --framework cloudformation --compact
+
+fuzz: $(VENV)/.installed ## schemathesis against a local stack, as customer, worker and operator (long)
+	$(BIN)/python -m tests.fuzz.run --examples 100 --max-time 900
+
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) build .pytest_cache .ruff_cache

@@ -22,6 +22,10 @@ from common.settings import get_settings
 from common.table import create_table
 from moto import mock_aws
 
+from infra.local.indexed_dynamodb import install as index_dynamodb
+
+index_dynamodb()  # moto's DynamoDB indexed by key, as in the tests and the local stack
+
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
 
@@ -34,3 +38,53 @@ def fresh_aws() -> Iterator[None]:
         boto3.client("events").create_event_bus(Name=settings.event_bus_name)
         boto3.client("s3").create_bucket(Bucket=settings.media_bucket)
         yield
+
+
+def lean_transactions() -> None:
+    """Make moto's TransactWriteItems cost what it costs on DynamoDB: moto backs up the whole table (a deep copy,
+    once per operation) before every transaction, so a transaction's time grows with the table, which DynamoDB's
+    does not. This backs up only the items the transaction names and puts exactly those back when it is cancelled.
+    Calls and items read are unchanged; only the bench's latency column stops measuring moto. Idempotent."""
+    import copy as real_copy
+    import types
+
+    import moto.dynamodb.models as models
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    original = DynamoDBBackend.transact_write_items
+    if getattr(original, "lean", False):
+        return
+
+    def keep_tables(value: object, memo: object = None) -> object:
+        return value if isinstance(value, Table) else real_copy.deepcopy(value, memo)  # type: ignore[arg-type]
+
+    def transact(self: DynamoDBBackend, transact_items: list[dict]) -> None:
+        saved = []
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName"))
+            key = op.get("Key") or op.get("Item")
+            if table is None or not key:
+                continue
+            hash_value = DynamoType(key[table.hash_key_attr])
+            range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            saved.append(
+                (table, hash_value, range_value, real_copy.deepcopy(table.get_item(hash_value, range_value)))
+            )
+        models.copy = types.SimpleNamespace(deepcopy=keep_tables)  # type: ignore[assignment]
+        try:
+            return original(self, transact_items)
+        except Exception:
+            for table, hash_value, range_value, item in reversed(saved):
+                if item is None:
+                    table.items.get(hash_value, {}).pop(range_value, None)
+                else:
+                    table.items[hash_value][range_value] = item
+            raise
+        finally:
+            models.copy = real_copy  # type: ignore[assignment]
+
+    transact.lean = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact  # type: ignore[method-assign]

@@ -34,7 +34,8 @@ def measure(client: Any, ep: Endpoint, repeat: int) -> tuple[float, float, float
         payload = json.dumps(body).encode() if body is not None else b""
         with metered() as tally:
             t0 = time.perf_counter()
-            resp = getattr(client.http, ep.method.lower())(ep.path, headers=headers, body=payload)
+            path = ep.path(i) if callable(ep.path) else ep.path
+            resp = getattr(client.http, ep.method.lower())(path, headers=headers, body=payload)
             millis.append((time.perf_counter() - t0) * 1000)
         if resp.status_code != ep.expect:
             raise SystemExit(f"{ep.label}: expected {ep.expect}, got {resp.status_code}: {resp.body[:300]!r}")
@@ -69,7 +70,17 @@ def run_scenario(name: str, repeat: int) -> list[dict[str, Any]]:
                         }
                     )
             module.teardown(ctx) if hasattr(module, "teardown") else None
+    add_ratios(rows)
     return rows
+
+
+def add_ratios(rows: list[dict[str, Any]]) -> None:
+    """On each endpoint's large-size row: ``latency_ratio``, its median over the small size's (the goal is ≤ 2)."""
+    small: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        first = small.setdefault(row["endpoint"], row)
+        if first is not row and first["median_ms"]:
+            row["latency_ratio"] = round(row["median_ms"] / first["median_ms"], 2)
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -105,7 +116,13 @@ def main() -> None:
     kept = [r for r in previous if r["endpoint"] not in {row["endpoint"] for row in rows}]
     RESULTS.write_text(json.dumps(kept + rows, ensure_ascii=False, indent=2) + "\n")
     print_table(kept + rows)
-    print(f"\nwritten to {RESULTS}")
+    ratios = [r["latency_ratio"] for r in kept + rows if "latency_ratio" in r]
+    if ratios:
+        within = sum(1 for r in ratios if r <= 2)
+        print(
+            f"\nlatency ratio large/small: {within} of {len(ratios)} rows within ×2 (worst ×{max(ratios):.2f})"
+        )
+    print(f"written to {RESULTS}")
 
 
 if __name__ == "__main__":

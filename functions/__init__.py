@@ -12,9 +12,15 @@ from __future__ import annotations
 import importlib
 
 EXTENSIONS: dict[str, tuple[str, ...]] = {
-    # booking's quote pipeline (functions.booking.pricing): discount steps (marketing: member, coupon, points;
-    # registered with booking.register_discount_step) and price lines (credit: a price multiplier).
-    "booking.quote": (),
+    # booking's quote pipeline (functions.booking.pricing): discount steps (marketing: member, coupon, points),
+    # price steps (reviews: the credit price line) and commission rules (reviews: the best level's commission).
+    "booking.quote": ("functions.marketing.extensions", "functions.reviews.extensions"),
+    # booking's priority booking (functions.booking.policy): marketing's tiers lengthen the horizon.
+    "booking.priority": ("functions.marketing.extensions",),
+    # the worker's view of an order (functions.booking.views): reviews' customer rating.
+    "booking.worker_view": ("functions.reviews.extensions",),
+    # a customer's profile (functions.identity.service): marketing's exclusive support flag.
+    "identity.profile": ("functions.marketing.extensions",),
 }
 
 _loaded: set[str] = set()

@@ -29,7 +29,7 @@ class Access:
     table: Level = (
         ""  # the one table: read = GetItem/BatchGetItem/Query (+ indexes); write adds Put/Update/Delete
     )
-    bus: bool = False  # events:PutEvents on our bus (common.events.publish)
+    bus: bool = False  # events:PutEvents on our bus: only the outbox relay (common.relay) puts events
     start_execution: bool = False  # states:StartExecution on our state machines
     send_task: bool = (
         False  # states:SendTaskSuccess/Failure/Heartbeat: resume an execution waiting on a token
@@ -71,26 +71,23 @@ READ = Access(table="read")
 CAPABILITIES: dict[str, Capability] = {
     "identity": Capability(api=WRITE),
     "catalog": Capability(api=Access(table="write", media="write")),
-    "workers": Capability(
-        api=Access(table="write", bus=True, media="write"), tasks=Access(table="write", bus=True)
-    ),
+    "workers": Capability(api=Access(table="write", media="write"), tasks=WRITE),
     "matching": Capability(api=READ, tasks=READ),
     "booking": Capability(
-        api=Access(table="write", bus=True, start_execution=True, send_task=True),
-        tasks=Access(table="write", bus=True, send_task=True),
+        api=Access(table="write", start_execution=True, send_task=True),
+        tasks=Access(table="write", send_task=True),
     ),
-    "payments": Capability(
-        api=Access(table="write", bus=True, send_task=True), tasks=Access(table="write", bus=True)
-    ),
+    "payments": Capability(api=Access(table="write", send_task=True), tasks=WRITE),
     "notifications": Capability(api=WRITE, tasks=WRITE),
-    "reviews": Capability(
-        api=Access(table="write", bus=True, media="write"), tasks=Access(table="write", bus=True)
-    ),
-    "marketing": Capability(api=Access(table="write", bus=True), tasks=Access(table="write", bus=True)),
+    "reviews": Capability(api=Access(table="write", media="write"), tasks=WRITE),
+    "marketing": Capability(api=WRITE, tasks=WRITE),
     "analytics": Capability(api=READ, tasks=WRITE),
 }
 
 # Per-function declarations by Chalice name (``@bp.lambda_function(name="booking-hold-timeout")``, or the
 # handler's name for schedules and consumers); each replaces its capability's ``tasks`` access. E.g.
 #   "matching-rank": READ,
-FUNCTIONS: dict[str, Access] = {}
+FUNCTIONS: dict[str, Access] = {
+    # The outbox relay (common.relay): the table's stream (granted from its event source) → the bus.
+    "outbox_relay": Access(bus=True),
+}

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.events import ORDER_EVENTS, SOURCE, queue_name
+from common.events import (
+    IDENTITY_EVENTS,
+    MARKETING_EVENTS,
+    NOTIFICATION_EVENTS,
+    ORDER_EVENTS,
+    REVIEW_EVENTS,
+    SOURCE,
+    WORKFLOW_EVENTS,
+    queue_name,
+)
 
 
 @dataclass(frozen=True)
@@ -33,9 +42,50 @@ __all__ = ["EVENT_QUEUES", "EventQueue", "queue_name"]
 
 
 # notifications: every order move tells the customer, the worker or the operators (functions/notifications).
-EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS),)
+EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS + NOTIFICATION_EVENTS),)
 
 
 # booking: the order workflow's technical failures (after retries), for operators to see (no consumer: the queue is
 # the dead-letter list; its depth alarms). Detail: {"order_id", "execution", "error": {"Error", "Cause"}}.
-EVENT_QUEUES += (EventQueue("order-lifecycle-failures", ("OrderWorkflowFailed",)),)
+EVENT_QUEUES += (EventQueue("order-lifecycle-failures", WORKFLOW_EVENTS),)
+
+
+# reviews: order events count into the workers' credit inputs and mark them dirty (functions/reviews/tasks.py).
+EVENT_QUEUES += (
+    EventQueue(
+        "reviews",
+        (
+            "OrderAccepted",
+            "OrderCompleted",
+            "OrderCancelled",
+            "OrderDeclined",
+            "OrderNoShow",
+            "ComplaintResolved",
+        ),
+    ),
+)
+
+
+# marketing: points, coupons given back or consumed, tiers and referral rewards from order events and first logins
+# (functions/marketing/reactions.py; exactly once by consume_atomic).
+EVENT_QUEUES += (
+    EventQueue(
+        "marketing",
+        (
+            "UserRegistered",
+            "OrderPaid",
+            "OrderCancelled",
+            "ComplaintResolved",
+            "OrderCompleted",
+            "OrderSettled",
+        ),
+    ),
+)
+
+
+# analytics: daily counters from order, identity, marketing and reviews events, each counted once
+# (functions/analytics/rules.py; the consumer is functions/analytics/tasks.py).
+ANALYTICS_EVENTS = (
+    ORDER_EVENTS + IDENTITY_EVENTS + MARKETING_EVENTS + REVIEW_EVENTS
+)  # analytics.rules counts these
+EVENT_QUEUES += (EventQueue("analytics", ANALYTICS_EVENTS),)

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-SCENARIOS = ("foundation", "matching", "orders")
+SCENARIOS = ("foundation", "matching", "orders", "phones", "reviews", "marketing", "analytics")
 
 
 @dataclass
 class Endpoint:
     label: str  # "GET /v1/services/{id}"
     method: str
-    path: str
+    path: Any  # or a function of the request number, for paths that must differ
     body: Any = None  # or a function of the request number, for bodies that must differ
     token: str | None = None
     expect: int = 200

@@ -2,7 +2,11 @@
 
 Other capabilities may call: ``mark_paid`` and ``get_order_for_payment`` (payments), ``get_order_for_settlement``
 (payments' settlement), ``register_discount_step`` (marketing plugs its member, coupon and points steps into the
-quote pipeline).
+quote pipeline), ``get_order_for_review`` (reviews reads the order it reviews), ``register_price_step``,
+``register_commission_rule`` and ``register_customer_rating_source`` (reviews plugs in the credit price line, the
+best level's commission and the customer's rating on the worker's view; booking never imports reviews), and
+``register_priority`` (marketing's tiers lengthen the booking horizon and widen best-match), and
+``admin_orders`` with ``AdminOrdersQuery`` (analytics' order export reads the board by day).
 """
 
 from typing import TYPE_CHECKING
@@ -10,19 +14,59 @@ from typing import TYPE_CHECKING
 from common.lazy import exports
 
 if TYPE_CHECKING:
+    from functions.booking.board import admin_orders
+    from functions.booking.models import AdminOrdersQuery, CustomerRating, OrderReviewView, PriceLine
     from functions.booking.moves import mark_paid
-    from functions.booking.pricing import register_discount_step
-    from functions.booking.service import get_order_for_payment, get_order_for_settlement
+    from functions.booking.policy import register_priority
+    from functions.booking.pricing import (
+        PricingContext,
+        register_commission_rule,
+        register_discount_step,
+        register_price_step,
+    )
+    from functions.booking.service import (
+        get_order_for_payment,
+        get_order_for_review,
+        get_order_for_settlement,
+    )
+    from functions.booking.views import register_customer_rating_source
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
 __getattr__, __dir__ = exports(
     __name__,
     {
+        "AdminOrdersQuery": "functions.booking.models",
+        "CustomerRating": "functions.booking.models",
+        "OrderReviewView": "functions.booking.models",
+        "PriceLine": "functions.booking.models",
+        "PricingContext": "functions.booking.pricing",
+        "admin_orders": "functions.booking.board",
         "get_order_for_payment": "functions.booking.service",
+        "get_order_for_review": "functions.booking.service",
         "get_order_for_settlement": "functions.booking.service",
         "mark_paid": "functions.booking.moves",
+        "register_commission_rule": "functions.booking.pricing",
+        "register_customer_rating_source": "functions.booking.views",
         "register_discount_step": "functions.booking.pricing",
+        "register_price_step": "functions.booking.pricing",
+        "register_priority": "functions.booking.policy",
     },
 )
 
-__all__ = ["get_order_for_payment", "get_order_for_settlement", "mark_paid", "register_discount_step"]
+__all__ = [
+    "AdminOrdersQuery",
+    "CustomerRating",
+    "OrderReviewView",
+    "PriceLine",
+    "PricingContext",
+    "admin_orders",
+    "get_order_for_payment",
+    "get_order_for_review",
+    "get_order_for_settlement",
+    "mark_paid",
+    "register_commission_rule",
+    "register_customer_rating_source",
+    "register_discount_step",
+    "register_price_step",
+    "register_priority",
+]

@@ -6,14 +6,12 @@ Every POST that creates or moves an order honours ``Idempotency-Key`` (a retry r
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from chalice import Blueprint
 from common.api import Call, route
-from common.idempotency import once
+from common.idempotency import idempotent
 from common.ids import new_id
 from common.pagination import Page
-from pydantic import BaseModel
 
 from functions.booking import board, complaints, moves, service, store
 from functions.booking.models import (
@@ -25,38 +23,47 @@ from functions.booking.models import (
     OrdersQuery,
     Quote,
     QuoteRequest,
+    WorkerOrder,
     WorkerOrdersQuery,
 )
-from functions.booking.views import assigned_to_worker, to_order
+from functions.booking.views import assigned_to_worker, to_worker_order
+from functions.booking.worker_view import for_worker
 
 bp = Blueprint(__name__)
-M = TypeVar("M", bound=BaseModel)
 
 
-def idempotent(call: Call, scope: str, model: type[M], produce: Callable[[], M], **params: str) -> M:
-    """Run a creating or moving call once per Idempotency-Key (the key is the caller's own); a repeat with the same
-    key and body answers the first response."""
-    body = call.body.model_dump(mode="json") if isinstance(call.body, BaseModel) else None
-    request = {"body": body, **params}
-    result = once(
-        scope,
-        call.user_id,
-        call.headers.get("idempotency-key"),
-        request,
-        lambda: produce().model_dump(mode="json"),
-    )
-    return model.model_validate(result)
-
-
-@route(bp, "/v1/quotes", "POST", body=QuoteRequest, response=Quote, auth="customer")
+@route(bp, "/v1/quotes", "POST", body=QuoteRequest, response=Quote, auth="customer", errors=(404,))
 def create_quote(call: Call) -> Quote:
-    """Price a booking: unit price × units, then the member, coupon and points lines."""
+    """Price a booking.
+
+    Unit price × units, then the member, coupon and points lines, each with its discount in fen; nothing is
+    held or booked. `POST /v1/orders` prices the order the same way. An unknown service or address is 404.
+    """
     return service.quote(call.user_id, call.body, now=call.now)
 
 
-@route(bp, "/v1/orders", "POST", body=OrderRequest, response=Order, status=201, auth="customer")
+@route(
+    bp,
+    "/v1/orders",
+    "POST",
+    body=OrderRequest,
+    response=Order,
+    status=201,
+    auth="customer",
+    errors=(404, 409),
+)
 def create_order(call: Call) -> Order:
-    """Book a service; the worker's slot is held from here on (409 SLOT_TAKEN if it is not free)."""
+    """Book a service.
+
+    The worker's slots (travel buffer included) are held from here on, so nobody else can book them: 409
+    `SLOT_TAKEN` when they are not free, 409 `NO_WORKER_AVAILABLE` when the customer lets us choose and nobody
+    is free. The start falls on the hour or the half hour, at least ``settings.booking_min_notice_minutes``
+    minutes and at most ``settings.booking_horizon_days`` days ahead, and one order covers at most
+    ``settings.booking_max_minutes`` minutes (422 otherwise). The order waits
+    ``settings.payment_timeout_seconds`` seconds for payment (`POST /v1/orders/{order_id}/pay`), then it is
+    cancelled and its slots released. Send an `Idempotency-Key`: a retry with the same key and body answers
+    the first response and books nothing more.
+    """
     return idempotent(
         call,
         "orders",
@@ -67,19 +74,32 @@ def create_order(call: Call) -> Order:
 
 @route(bp, "/v1/orders", "GET", query=OrdersQuery, response=Page[Order], auth="customer")
 def list_orders(call: Call) -> Page[Order]:
-    """The customer's orders, newest first."""
+    """The customer's orders, newest first.
+
+    Only the caller's own, paginated with `limit` and `cursor`.
+    """
     return service.list_orders(call.user_id, limit=call.query.limit, cursor=call.query.cursor)
 
 
 @route(bp, "/v1/orders/{order_id}", "GET", response=Order, auth="customer")
 def get_order(call: Call, order_id: str) -> Order:
-    """One of the customer's orders, with its timeline."""
+    """One of the customer's orders, with its timeline.
+
+    Another customer's order is 404, like an unknown one.
+    """
     return service.get_order(call.user_id, order_id)
 
 
 @route(bp, "/v1/orders/{order_id}/cancel", "POST", body=CancelRequest, response=Order, auth="customer")
 def cancel_order(call: Call, order_id: str) -> Order:
-    """Cancel: a full refund before acceptance and until 2 h before the start; a fee after; not once started."""
+    """Cancel one of the customer's orders.
+
+    Free (all that was paid is refunded) before a worker accepts, and after that until
+    ``settings.cancel_fee_window_minutes`` minutes before the start; closer to the start, a fee of
+    ``settings.cancel_fee_percent`` percent of what was paid goes to the worker. Once the service has started
+    it cannot be cancelled here (409: customer service can). The order's workflow makes the refund and
+    releases the slots. Honours `Idempotency-Key`.
+    """
     return idempotent(
         call,
         "order-cancel",
@@ -99,7 +119,12 @@ def cancel_order(call: Call, order_id: str) -> Order:
     auth="customer",
 )
 def file_complaint(call: Call, order_id: str) -> Complaint:
-    """Complain about an order; customer service resolves it."""
+    """Complain about one of the customer's orders.
+
+    Once the order is paid (409 before). Customer service resolves it, possibly with a refund; while it is
+    open the worker's settlement of the order waits. An order has only a few open complaints at a time (422
+    `TOO_MANY_COMPLAINTS`). Honours `Idempotency-Key`.
+    """
     return idempotent(
         call,
         "complaints",
@@ -111,41 +136,77 @@ def file_complaint(call: Call, order_id: str) -> Complaint:
 
 @route(bp, "/v1/worker/orders", "GET", query=WorkerOrdersQuery, response=Page[Order])
 def worker_orders(call: Call) -> Page[Order]:
-    """The worker's orders, latest start first, optionally in one status."""
-    return board.worker_orders(call.user_id, call.query)
+    """The worker's orders, latest start first.
 
-
-@route(bp, "/v1/worker/orders/{order_id}", "GET", response=Order)
-def worker_order(call: Call, order_id: str) -> Order:
-    """One order assigned to the worker."""
-    return to_order(assigned_to_worker(store.get(order_id), call.user_id))
-
-
-def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> Order:
-    return idempotent(
-        call, f"order-{action}", Order, lambda: fn(call.user_id, order_id, now=call.now), order_id=order_id
+    Only orders offered or assigned to the token's worker, optionally in one `status`; paginated with `limit`
+    and `cursor`. The customer's address and phone are masked outside the contact window.
+    """
+    page = board.worker_orders(call.user_id, call.query)
+    return Page[Order](
+        items=[Order.model_validate(for_worker(o, now=call.now).model_dump()) for o in page.items],
+        next_cursor=page.next_cursor,
     )
 
 
-@route(bp, "/v1/worker/orders/{order_id}/accept", "POST", response=Order)
-def accept_order(call: Call, order_id: str) -> Order:
-    """Accept an order offered to the worker (待接单 → 已接单)."""
+@route(bp, "/v1/worker/orders/{order_id}", "GET", response=WorkerOrder)
+def worker_order(call: Call, order_id: str) -> WorkerOrder:
+    """One order assigned to the worker.
+
+    With its timeline and `customer_rating` (other workers' reviews of the customer); once accepted with
+    `navigation` (point, address, route link). The customer's exact
+    address and phone are shown from acceptance until ``settings.worker_contact_hours_after_completion`` hours
+    after completion, masked otherwise. An order that is not (or no longer) the worker's is 404.
+    """
+    item = assigned_to_worker(store.get(order_id), call.user_id)
+    return for_worker(to_worker_order(item, call.user_id), now=call.now)
+
+
+def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> WorkerOrder:
+    order = idempotent(
+        call, f"order-{action}", Order, lambda: fn(call.user_id, order_id, now=call.now), order_id=order_id
+    )
+    return for_worker(order, now=call.now)
+
+
+@route(bp, "/v1/worker/orders/{order_id}/accept", "POST", response=WorkerOrder, errors=(422,))
+def accept_order(call: Call, order_id: str) -> WorkerOrder:
+    """Accept an order offered to the worker (待接单 → 已接单).
+
+    Only an order offered to this worker and still waiting for an answer (409 otherwise); an offer not
+    answered within ``settings.acceptance_timeout_seconds`` seconds goes to the next best match. Honours
+    `Idempotency-Key`.
+    """
     return _worker_move(call, order_id, "accept", moves.accept)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/decline", "POST", response=Order)
-def decline_order(call: Call, order_id: str) -> Order:
-    """Decline an offered order; it goes to the next best match."""
+@route(bp, "/v1/worker/orders/{order_id}/decline", "POST", response=WorkerOrder, errors=(422,))
+def decline_order(call: Call, order_id: str) -> WorkerOrder:
+    """Decline an order offered to the worker.
+
+    The worker's slots are released and the order is offered to the next best match; after
+    ``settings.max_dispatch_tries`` workers it is cancelled. 409 unless the order is offered to this worker
+    and waiting for an answer. Honours `Idempotency-Key`.
+    """
     return _worker_move(call, order_id, "decline", moves.decline)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/start", "POST", response=Order)
-def start_order(call: Call, order_id: str) -> Order:
-    """Start the service (from 60 minutes before its time; 已接单 → 服务中)."""
+@route(bp, "/v1/worker/orders/{order_id}/start", "POST", response=WorkerOrder, errors=(422,))
+def start_order(call: Call, order_id: str) -> WorkerOrder:
+    """Start the service (已接单 → 服务中).
+
+    From ``settings.start_early_minutes`` minutes before the scheduled start (422 `TOO_EARLY` before that). A
+    worker who has not started ``settings.start_grace_seconds`` seconds after the start is recorded as a
+    no-show. Honours `Idempotency-Key`.
+    """
     return _worker_move(call, order_id, "start", moves.start_service)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/complete", "POST", response=Order)
-def complete_order(call: Call, order_id: str) -> Order:
-    """Complete the service (服务中 → 已完成)."""
+@route(bp, "/v1/worker/orders/{order_id}/complete", "POST", response=WorkerOrder, errors=(422,))
+def complete_order(call: Call, order_id: str) -> WorkerOrder:
+    """Complete the service (服务中 → 已完成).
+
+    The worker's earning is settled after the dispute window (``settings.dispute_window_seconds`` seconds)
+    unless a complaint is open; an order not completed ``settings.completion_grace_seconds`` seconds after its
+    end is completed by the system. Honours `Idempotency-Key`.
+    """
     return _worker_move(call, order_id, "complete", moves.complete)

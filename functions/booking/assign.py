@@ -7,10 +7,10 @@ the others are cancelled and answer 409 ``SLOT_TAKEN``.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 
+from common.db import cancellation_reasons, retry_conflicts
 from common.errors import InvalidTransition, NotFound, SlotTaken
 from common.log import logger
 from pynamodb.exceptions import TransactWriteError
@@ -18,8 +18,6 @@ from pynamodb.transactions import TransactWrite
 
 from functions import workers
 from functions.booking import store
-
-CONFLICT_RETRIES = 3  # DynamoDB cancels transactions that touch an item another transaction holds: try again
 
 
 def worker_name(worker_id: str) -> str | None:
@@ -45,23 +43,21 @@ def hold(
     ``SlotTaken`` if the worker is booked for part of that time (or at their limit of concurrent orders);
     ``InvalidTransition`` if the order's own condition failed (it moved meanwhile).
     """
-    for attempt in range(CONFLICT_RETRIES + 1):
-        try:
-            with store.transaction() as tx:
-                order_write(tx)
-                workers.hold_slots(tx, worker_id, start, end, order_id)
-                if extra is not None:
-                    extra(tx)
-            return
-        except TransactWriteError as exc:
-            reasons = store.cancellation_reasons(exc)
-            if exc.cause_response_code != "TransactionCanceledException":
-                raise
-            failed = [r for r in reasons if r not in (None, "None")]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
-                raise InvalidTransition("the order changed meanwhile; reload it") from exc
-            if failed and all(r == "TransactionConflict" for r in failed) and attempt < CONFLICT_RETRIES:
-                time.sleep(0.02 * (attempt + 1))
-                continue
-            logger.info("slot hold refused", extra={"order_id": order_id, "reasons": reasons})
-            raise SlotTaken() from exc
+
+    def attempt() -> None:
+        with store.transaction() as tx:
+            order_write(tx)
+            workers.hold_slots(tx, worker_id, start, end, order_id)
+            if extra is not None:
+                extra(tx)
+
+    try:
+        retry_conflicts(attempt)
+    except TransactWriteError as exc:
+        reasons = cancellation_reasons(exc)
+        if not reasons:
+            raise
+        if reasons[0] == "ConditionalCheckFailed":
+            raise InvalidTransition("the order changed meanwhile; reload it") from exc
+        logger.info("slot hold refused", extra={"order_id": order_id, "reasons": reasons})
+        raise SlotTaken() from exc

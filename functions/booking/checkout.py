@@ -21,9 +21,15 @@ from functions.booking.moves import mark_paid
 bp = Blueprint(__name__)
 
 
-@route(bp, "/v1/orders/{order_id}/pay", "POST", response=payments.PayParams, auth="customer")
+@route(bp, "/v1/orders/{order_id}/pay", "POST", response=payments.PayParams, auth="customer", errors=(502,))
 def pay_order(call: Call, order_id: str) -> payments.PayParams:
-    """The mini-program's wx.requestPayment parameters for one of the customer's orders awaiting payment."""
+    """Start paying one of the customer's orders.
+
+    Answers the parameters of the mini-program's `wx.requestPayment` (a WeChat Pay JSAPI prepay, signed with
+    the merchant key). Only for an order awaiting payment (409 otherwise). The order moves on when WeChat
+    Pay's notification arrives, or the reconciliation finds the payment, never on the client's word. 502 when
+    WeChat Pay fails: try again.
+    """
     order = service.get_order_for_payment(order_id, call.user_id)
     if order.status != rules.PENDING_PAYMENT:
         raise InvalidTransition(f"the order is {order.status}, not waiting for payment")
@@ -41,9 +47,16 @@ def pay_order(call: Call, order_id: str) -> payments.PayParams:
     )
 
 
-@route(bp, "/v1/payments/wechat/notify", "POST", auth=None, tags=("payments",))
+@route(bp, "/v1/payments/wechat/notify", "POST", status=204, auth=None, tags=("payments",))
 def wechat_payment_notify(call: Call) -> Response:
-    """WeChat Pay's payment notification: verified over the raw body, recorded once, the order moved on."""
+    """WeChat Pay's payment notification (called by WeChat Pay, not by clients).
+
+    Verified over the raw body (the platform key's signature, a timestamp within
+    ``settings.wechatpay_timestamp_window_seconds`` seconds, decryption with the APIv3 key), recorded once,
+    and the order moved on; a payment for an order cancelled meanwhile is refunded. Answers in WeChat Pay's
+    protocol, not this API's error format: 204 when accepted; `{"code": "FAIL", "message"}` with a 4xx or 5xx
+    status when refused or to be retried (WeChat Pay retries).
+    """
     return payments.handle_payment_notification(
         call.headers, call.raw_body, now=call.now, wechat=payments.client_from_settings(), mark_paid=mark_paid
     )

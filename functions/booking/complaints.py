@@ -11,11 +11,13 @@ from common.clock import iso
 from common.errors import Conflict, InvalidTransition, NotFound, RuleViolation
 from common.money import yuan
 from common.pagination import Page, decode_cursor, encode_cursor
+from common.settings import get_settings
+from pynamodb.transactions import TransactWrite
 
 from functions import payments
 from functions.booking import rules, store
 from functions.booking.models import Complaint, ComplaintRequest, ResolveRequest
-from functions.booking.order_events import publish_order
+from functions.booking.order_events import add_order_event
 from functions.booking.views import owned_by_customer, to_complaint
 
 
@@ -37,13 +39,24 @@ def file(
         media=list(req.media),
         created_at=iso(now),
     )
-    if not store.file_complaint(complaint):
-        raise RuleViolation(
-            f"at most {store.MAX_OPEN_COMPLAINTS} open complaints per order", code="TOO_MANY_COMPLAINTS"
+
+    def announce(tx: TransactWrite) -> None:
+        add_order_event(
+            tx,
+            "ComplaintFiled",
+            order,
+            actor="customer",
+            note="complaint filed",
+            now=now,
+            cause=f"complaint#{complaint.id}",
+            complaint_id=complaint.id,
         )
-    publish_order(
-        "ComplaintFiled", order, actor="customer", note="complaint filed", now=now, complaint_id=complaint.id
-    )
+
+    if not store.file_complaint(complaint, also=announce):
+        raise RuleViolation(
+            f"at most {get_settings().max_open_complaints} open complaints per order",
+            code="TOO_MANY_COMPLAINTS",
+        )
     return to_complaint(complaint)
 
 
@@ -93,18 +106,23 @@ def resolve(
     event = store.entry(iso(now), order.status, "operator", note)
     if refund_fen:
         refund(order.id, refund_fen, f"投诉退款: {req.resolution}", key=f"complaint:{complaint_id}", now=now)
-    if not store.resolve_complaint(complaint, changes, refund_fen, event):
+
+    def announce(tx: TransactWrite) -> None:
+        add_order_event(
+            tx,
+            "ComplaintResolved",
+            order,
+            actor="operator",
+            note=note,
+            now=now,
+            cause=f"complaint#{complaint_id}",
+            complaint_id=complaint_id,
+            refund_fen=refund_fen,
+            penalize_worker=req.penalize_worker,
+            resolution=req.resolution,
+            worker_id=complaint.worker_id,
+        )
+
+    if not store.resolve_complaint(complaint, changes, refund_fen, event, also=announce):
         raise Conflict("the complaint or its order changed meanwhile; reload it", code="ALREADY_RESOLVED")
-    publish_order(
-        "ComplaintResolved",
-        order,
-        actor="operator",
-        note=note,
-        now=now,
-        complaint_id=complaint_id,
-        refund_fen=refund_fen,
-        penalize_worker=req.penalize_worker,
-        resolution=req.resolution,
-        worker_id=complaint.worker_id,
-    )
     return to_complaint(store.get_complaint(complaint_id) or complaint)

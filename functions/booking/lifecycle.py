@@ -18,7 +18,7 @@ from common.settings import get_settings
 
 from functions import matching, payments
 from functions.booking import moves, pricing, rules, store, workflow
-from functions.booking.order_events import publish_order
+from functions.booking.order_events import add_order_event
 from functions.booking.policy import match_id, priced_order
 
 ARM_ATTEMPTS = 5
@@ -73,7 +73,7 @@ def wait_expired(order_id: str, stage: str, *, now: datetime) -> dict[str, Any]:
         elif stage == "start":
             _take_off(item, "no_show", "OrderNoShow", "the worker did not start in time (no-show)", now=now)
         elif stage == "completion":
-            moves._complete(item, actor="system", note="completed by the system after the end", now=now)
+            moves.finish(item, actor="system", note="completed by the system after the end", now=now)
         else:
             raise ValueError(f"unknown wait {stage!r}")
     except InvalidTransition:  # a person moved it at the same moment: route decides from there
@@ -83,9 +83,17 @@ def wait_expired(order_id: str, stage: str, *, now: datetime) -> dict[str, Any]:
 
 def _take_off(item: store.OrderItem, name: str, event: str, note: str, *, now: datetime) -> None:
     worker_id = item.worker_id
-    moves.move(item, name, actor="system", note=note, now=now, worker_id=None)
+    moves.move(
+        item,
+        name,
+        actor="system",
+        note=note,
+        now=now,
+        event=event,
+        worker_id=None,
+        detail={"worker_id": worker_id},  # the event names the worker taken off
+    )
     moves.release(worker_id, item)
-    publish_order(event, item, actor="system", note=note, now=now, worker_id=worker_id)
 
 
 def redispatch(order_id: str, max_tries: int, *, now: datetime) -> dict[str, Any]:
@@ -96,7 +104,6 @@ def redispatch(order_id: str, max_tries: int, *, now: datetime) -> dict[str, Any
         return {"dispatched": False}
     for tried in item.tried_workers or []:  # every earlier holder's slots back (idempotent)
         moves.release(tried, item)
-    previous = (item.tried_workers or [None])[-1]
     if not rules.dispatch_exhausted(int(item.dispatches or 0), max_tries):
         start, end = datetime.fromisoformat(item.start), datetime.fromisoformat(item.end)
         matches = matching.rank_workers(
@@ -118,10 +125,6 @@ def redispatch(order_id: str, max_tries: int, *, now: datetime) -> dict[str, Any
                 continue
             except InvalidTransition:
                 return {"dispatched": False}
-            item = moves.load(order_id)
-            publish_order(
-                "OrderReassigned", item, actor="system", note=note, now=now, previous_worker_id=previous
-            )
             return {"dispatched": True, "worker_id": worker_id}
     refund = rules.Refund(int(item.refundable_fen or 0), 0)
     try:
@@ -182,8 +185,25 @@ def settle(order_id: str, *, now: datetime) -> dict[str, Any]:
         worker_id,
         commission_percent=int(item.commission_percent),
         late_cancellation_fee_fen=int(item.fee_fen or 0),
+        discount_fen=int(item.price["subtotal_fen"]) - int(item.price["total_fen"])
+        if item.status == rules.COMPLETED
+        else 0,
         now=now,
     )
     if item.status == rules.COMPLETED and item.settled_at is None:
-        store.append_note(item, store.entry(iso(now), item.status, "system", "settled"), settled_at=iso(now))
+        detail = {
+            "paid_fen": result.paid_fen if result else 0,
+            "refunded_fen": result.refunded_fen if result else 0,
+            "commission_fen": result.commission_fen if result else 0,
+            "worker_earning_fen": result.worker_fen if result else 0,
+            "worker_id": worker_id,
+        }
+
+        def announce(tx: Any) -> None:
+            add_order_event(
+                tx, "OrderSettled", item, actor="system", note="settled", now=now, cause="settled", **detail
+            )
+
+        entry = store.entry(iso(now), item.status, "system", "settled")
+        store.append_note(item, entry, also=announce, settled_at=iso(now))
     return {"settled": result is not None}

@@ -5,18 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from common.models import Strict, Text
 from common.money import Fen
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from common.pagination import PageQuery
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from functions.booking.rules import Actor, Status
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=500)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class QuoteRequest(Strict):
@@ -25,12 +22,23 @@ class QuoteRequest(Strict):
     units: Annotated[int, Field(ge=1, le=1000)]
     coupon_id: Id | None = None
     points: Annotated[int, Field(ge=0)] | None = None
+    worker_id: Id | None = None
+
+
+class PriceLine(BaseModel):
+    """A signed change of the subtotal before the discounts (e.g. the chosen worker's credit multiplier)."""
+
+    line: str
+    amount_fen: int = Field(description="fen; positive raises the price, negative lowers it")
+    note: str = ""
 
 
 class Quote(BaseModel):
-    """The price of a booking: unit price × units, then the discount lines (member, coupon, points)."""
+    """The price of a booking: unit price × units, the adjustment lines, then the discount lines (member,
+    coupon, points)."""
 
     subtotal_fen: Fen
+    adjustments: list[PriceLine] = []
     member_discount_fen: Fen = 0
     coupon_discount_fen: Fen = 0
     points_discount_fen: Fen = 0
@@ -39,8 +47,11 @@ class Quote(BaseModel):
 
 class OrderRequest(QuoteRequest):
     address_id: Id
-    worker_id: Id | None = None
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    # Where the booking came from, for the statistics by channel: a share link, a referral, an ad campaign …
+    channel: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None
+    # The referral code a share link carried (the sharer's), if the booking came through one.
+    ref_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{4,16}$")] | None = None
 
 
 class ServiceRef(BaseModel):
@@ -96,6 +107,31 @@ class Order(BaseModel):
     timeline: list[TimelineEvent]
 
 
+class CustomerRating(BaseModel):
+    """How workers rated the customer (1-5 averages, rounded to 2 decimals; null before the first review)."""
+
+    count: int = 0
+    cooperation: float | None = None
+    environment: float | None = None
+
+
+class Navigation(BaseModel):
+    """Where to go: the point (GCJ-02), the address, and a Tencent Maps route link the worker's phone opens."""
+
+    lat: float
+    lng: float
+    address: str
+    url: str
+
+
+class WorkerOrder(Order):
+    """An order as its worker sees it: with the customer's rating from other workers' reviews, and
+    ``navigation`` once accepted (null otherwise)."""
+
+    customer_rating: CustomerRating = CustomerRating()
+    navigation: Navigation | None = None
+
+
 class OrderPaymentView(BaseModel):
     """What payments needs to take a payment for an order (INTERFACES.md)."""
 
@@ -105,6 +141,19 @@ class OrderPaymentView(BaseModel):
     description: str
     customer_id: str
     pay_deadline: str
+
+
+class OrderReviewView(BaseModel):
+    """What reviews needs to accept a review of an order."""
+
+    id: str
+    status: Status
+    customer_id: str
+    worker_id: str | None
+    service_id: str
+    category_id: str
+    start: str
+    completed_at: str | None
 
 
 class OrderSettlementView(BaseModel):
@@ -134,13 +183,11 @@ class ReassignRequest(Strict):
     worker_id: Id
 
 
-class WorkerOrdersQuery(BaseModel):
+class WorkerOrdersQuery(PageQuery):
     status: Status | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
 
 
-class AdminOrdersQuery(BaseModel):
+class AdminOrdersQuery(PageQuery):
     """The operators' board. Served by indexes: a date (default today) with or without a status; a worker with
     or without a status or date; a customer with or without a status."""
 
@@ -148,20 +195,19 @@ class AdminOrdersQuery(BaseModel):
     date: dt.date | None = None
     worker_id: Id | None = None
     customer_id: Id | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
 
 
-class OrdersQuery(BaseModel):
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
+class OrdersQuery(PageQuery):
+    pass
 
 
 ComplaintStatus = Literal["open", "resolved"]
 
 
 class ComplaintRequest(Strict):
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000, pattern=r"\S")
+    ]
     media: list[Url] = Field(default=[], max_length=9)
 
 
@@ -187,7 +233,5 @@ class Complaint(BaseModel):
     resolved_by: str | None = None
 
 
-class ComplaintsQuery(BaseModel):
+class ComplaintsQuery(PageQuery):
     status: ComplaintStatus = "open"
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None

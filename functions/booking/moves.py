@@ -19,7 +19,7 @@ from functions import workers
 from functions.booking import rules, store, workflow
 from functions.booking.assign import hold, worker_name
 from functions.booking.models import Order
-from functions.booking.order_events import publish_order
+from functions.booking.order_events import add_order_event
 from functions.booking.policy import cancel_policy, time_rules
 from functions.booking.store import OrderItem
 from functions.booking.views import assigned_to_worker, owned_by_customer, to_order
@@ -39,16 +39,27 @@ def move(
     actor: str,
     note: str,
     now: datetime,
+    event: str,
     worker_id: Any = ...,
     set_: dict[str, Any] | None = None,
     add: dict[str, int] | None = None,
     extra: Any = None,
+    detail: dict[str, Any] | None = None,
 ) -> OrderItem:
-    """Apply the move ``name`` (rules.TRANSITIONS) with its timeline event; the item as it is now."""
+    """Apply the move ``name`` (rules.TRANSITIONS) with its timeline entry and its domain ``event`` in one
+    transaction (``detail``: the event's own fields); the order as it is now."""
     to = rules.transition(name, item.status)
-    event = store.entry(iso(now), to, actor, note)
-    actions = store.move_actions(item, to=to, event=event, worker_id=worker_id, set_=set_, add=add)
-    return store.apply(item, actions, store.expected(item, extra))
+    entry = store.entry(iso(now), to, actor, note)
+    actions = store.move_actions(item, to=to, event=entry, worker_id=worker_id, set_=set_, add=add)
+    fields: dict[str, Any] = {"status": to}
+    if worker_id is not ...:
+        fields["worker_id"] = worker_id
+    fields.update(detail or {})
+
+    def announce(tx: Any) -> None:
+        add_order_event(tx, event, item, actor=actor, note=note, now=now, **fields)
+
+    return store.apply(item, actions, store.expected(item, extra), also=announce)
 
 
 def release(worker_id: str | None, item: OrderItem) -> None:
@@ -75,19 +86,20 @@ def mark_paid(order_id: str, *, paid_fen: int, transaction_id: str, now: datetim
         if paid_fen != int(item.price["total_fen"]):
             raise RuleViolation("the amount paid is not the order's total", code="AMOUNT_MISMATCH")
         try:
-            move(
+            item = move(
                 item,
                 "pay",
                 actor="customer",
                 note="paid",
                 now=now,
+                event="OrderPaid",
                 set_={"paid_fen": paid_fen, "refundable_fen": paid_fen, "transaction_id": transaction_id},
+                detail={"paid_fen": paid_fen},
             )
         except InvalidTransition:  # lost a race with a cancellation or a duplicate: look again
             logger.info("payment raced with another move", extra={"order_id": order_id})
             continue
         workflow.resume(item.task_token, item.id)
-        publish_order("OrderPaid", item, actor="customer", note="paid", now=now, paid_fen=paid_fen)
         return True
     return False
 
@@ -97,9 +109,16 @@ def mark_paid(order_id: str, *, paid_fen: int, transaction_id: str, now: datetim
 
 def accept(worker_id: str, order_id: str, *, now: datetime) -> Order:
     item = assigned_to_worker(load(order_id), worker_id)
-    move(item, "accept", actor="worker", note="accepted", now=now, extra=OrderItem.worker_id == worker_id)
+    item = move(
+        item,
+        "accept",
+        actor="worker",
+        note="accepted",
+        now=now,
+        event="OrderAccepted",
+        extra=OrderItem.worker_id == worker_id,
+    )
     workflow.resume(item.task_token, item.id)
-    publish_order("OrderAccepted", item, actor="worker", note="accepted", now=now)
     return to_order(item)
 
 
@@ -107,18 +126,19 @@ def decline(worker_id: str, order_id: str, *, now: datetime) -> Order:
     """The worker gives the order back; the workflow offers it to the next best match."""
     item = assigned_to_worker(load(order_id), worker_id)
     note = "declined by the worker"
-    move(
+    item = move(
         item,
         "decline",
         actor="worker",
         note=note,
         now=now,
+        event="OrderDeclined",
         worker_id=None,
         extra=OrderItem.worker_id == worker_id,
+        detail={"worker_id": worker_id},  # the event names the worker who declined
     )
     release(worker_id, item)
     workflow.resume(item.task_token, item.id)
-    publish_order("OrderDeclined", item, actor="worker", note=note, now=now, worker_id=worker_id)
     return to_order(item)
 
 
@@ -127,25 +147,37 @@ def start_service(worker_id: str, order_id: str, *, now: datetime) -> Order:
     item = assigned_to_worker(load(order_id), worker_id)
     rules.transition("start", item.status)
     rules.check_can_start(datetime.fromisoformat(item.start), now=now, rules=time_rules())
-    move(
-        item, "start", actor="worker", note="service started", now=now, extra=OrderItem.worker_id == worker_id
+    item = move(
+        item,
+        "start",
+        actor="worker",
+        note="service started",
+        now=now,
+        event="OrderStarted",
+        extra=OrderItem.worker_id == worker_id,
     )
     workflow.resume(item.task_token, item.id)
-    publish_order("OrderStarted", item, actor="worker", note="service started", now=now)
     return to_order(item)
 
 
 def complete(worker_id: str, order_id: str, *, now: datetime, actor: str = "worker", note: str = "") -> Order:
     item = assigned_to_worker(load(order_id), worker_id)
-    return _complete(item, actor=actor, note=note or "service completed", now=now)
+    return finish(item, actor=actor, note=note or "service completed", now=now)
 
 
-def _complete(item: OrderItem, *, actor: str, note: str, now: datetime) -> Order:
-    move(item, "complete", actor=actor, note=note, now=now, extra=OrderItem.worker_id == item.worker_id)
+def finish(item: OrderItem, *, actor: str, note: str, now: datetime) -> Order:
+    item = move(
+        item,
+        "complete",
+        actor=actor,
+        note=note,
+        now=now,
+        event="OrderCompleted",
+        extra=OrderItem.worker_id == item.worker_id,
+    )
     if item.worker_id:
         workers.order_finished(item.worker_id, item.id)
     workflow.resume(item.task_token, item.id)
-    publish_order("OrderCompleted", item, actor=actor, note=note, now=now)
     return to_order(item)
 
 
@@ -156,12 +188,15 @@ def cancel(
     item: OrderItem, name: str, refund: rules.Refund, *, actor: str, reason: str, now: datetime
 ) -> Order:
     """Cancel with the refund decided by the policy; the workflow's Catch compensates (slots, refund, discounts)."""
-    move(
+    previous_status = item.status
+    item = move(
         item,
         name,
         actor=actor,
         note=reason,
         now=now,
+        event="OrderCancelled",
+        detail={"refund_fen": refund.refund_fen, "previous_status": previous_status},
         set_={
             "refund_fen": refund.refund_fen,
             "fee_fen": refund.fee_fen,
@@ -172,7 +207,6 @@ def cancel(
     )
     release(item.worker_id, item)  # at once, so the worker is bookable again; compensation repeats it
     workflow.fail(item.task_token, item.id, "OrderCancelled")
-    publish_order("OrderCancelled", item, actor=actor, note=reason, now=now, refund_fen=refund.refund_fen)
     return to_order(item)
 
 
@@ -210,7 +244,7 @@ def assign(item: OrderItem, worker_id: str, name: str, *, actor: str, note: str,
     the previous worker's slots back. The previous worker's id."""
     previous = item.worker_id
     to = rules.transition(name, item.status)
-    event = store.entry(iso(now), to, actor, note)
+    entry = store.entry(iso(now), to, actor, note)
     # An operator's choice starts the count of automatic offers again; the system's offers add to it.
     set_: dict[str, Any] = {"worker_name": worker_name(worker_id)}
     add = None
@@ -218,11 +252,21 @@ def assign(item: OrderItem, worker_id: str, name: str, *, actor: str, note: str,
         set_["dispatches"] = 1
     else:
         add = {"dispatches": 1}
-    actions = store.move_actions(item, to=to, event=event, worker_id=worker_id, set_=set_, add=add)
+    actions = store.move_actions(item, to=to, event=entry, worker_id=worker_id, set_=set_, add=add)
     actions.append(OrderItem.tried_workers.set(OrderItem.tried_workers.append([worker_id])))
     condition = store.expected(item)
     start, end = datetime.fromisoformat(item.start), datetime.fromisoformat(item.end)
-    hold(lambda tx: tx.update(item, actions=actions, condition=condition), worker_id, start, end, item.id)
+    detail = {
+        "status": to,
+        "worker_id": worker_id,
+        "previous_worker_id": previous or (item.tried_workers or [None])[-1],
+    }
+
+    def order_write(tx: Any) -> None:
+        tx.update(item, actions=actions, condition=condition)
+        add_order_event(tx, "OrderReassigned", item, actor=actor, note=note, now=now, **detail)
+
+    hold(order_write, worker_id, start, end, item.id)
     release(previous, item)
     return previous
 
@@ -245,8 +289,7 @@ def reassign(order_id: str, worker_id: str, *, now: datetime) -> Order:
         lng=float(item.address["lng"]),
     )
     note = "reassigned by an operator"
-    previous = assign(item, worker_id, "reassign", actor="operator", note=note, now=now)
+    assign(item, worker_id, "reassign", actor="operator", note=note, now=now)
     item = load(order_id)
     workflow.resume(item.task_token, item.id)
-    publish_order("OrderReassigned", item, actor="operator", note=note, now=now, previous_worker_id=previous)
     return to_order(item)

@@ -2,21 +2,53 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from common.settings import get_settings
 
+from functions import load_extensions
 from functions.booking import pricing, rules
 from functions.booking.models import Quote
 from functions.booking.store import OrderItem
 
 
-def time_rules() -> rules.TimeRules:
+@dataclass(frozen=True)
+class Priority:
+    """What a customer's standing adds to booking: a longer horizon and more candidates tried when we choose."""
+
+    extra_horizon_days: int = 0
+    extra_candidates: int = 0
+
+
+PriorityProvider = Callable[[str, datetime], tuple[int, int]]
+_priority: list[PriorityProvider] = []
+
+
+def register_priority(provider: PriorityProvider) -> None:
+    """Add a provider of ``(extra horizon days, extra candidates)`` for a customer (marketing's tiers). Booking
+    asks only when it needs to: a start beyond the normal horizon, or a best-match order."""
+    if provider not in _priority:
+        _priority.append(provider)
+
+
+def priority_for(customer_id: str, now: datetime) -> Priority:
+    """The largest extras any provider gives the customer."""
+    load_extensions("booking.priority")
+    days, extra = 0, 0
+    for provider in _priority:
+        d, e = provider(customer_id, now)
+        days, extra = max(days, int(d)), max(extra, int(e))
+    return Priority(days, extra)
+
+
+def time_rules(extra_horizon_days: int = 0) -> rules.TimeRules:
     s = get_settings()
     return rules.TimeRules(
         min_notice=timedelta(minutes=s.booking_min_notice_minutes),
-        horizon=timedelta(days=s.booking_horizon_days),
+        horizon=timedelta(days=s.booking_horizon_days + extra_horizon_days),
         max_length=timedelta(minutes=s.booking_max_minutes),
         start_early=timedelta(minutes=s.start_early_minutes),
     )

@@ -6,6 +6,7 @@ Each takes ``now`` and ids as arguments; the rules are in ``rules``, the items i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,12 +25,13 @@ from functions.booking.models import (
     Order,
     OrderPaymentView,
     OrderRequest,
+    OrderReviewView,
     OrderSettlementView,
     Quote,
     QuoteRequest,
 )
-from functions.booking.order_events import publish_order
-from functions.booking.policy import match_id, match_name, priced_order, time_rules
+from functions.booking.order_events import add_order_event
+from functions.booking.policy import match_id, match_name, priced_order, priority_for, time_rules
 from functions.booking.views import orders_page, owned_by_customer, to_order
 
 
@@ -42,7 +44,13 @@ def _priced(
         raise RuleViolation(f"book at least {service.pricing.min_units} units", code="TOO_FEW_UNITS")
     start = req.start.astimezone(business_tz())
     end = rules.booking_end(start, req.units, service.duration_minutes)
-    rules.check_booking_time(start, end, now=now, tz=business_tz(), rules=time_rules())
+    try:
+        rules.check_booking_time(start, end, now=now, tz=business_tz(), rules=time_rules())
+    except RuleViolation as exc:
+        extra = priority_for(customer_id, now).extra_horizon_days if exc.code == "BEYOND_HORIZON" else 0
+        if not extra:
+            raise
+        rules.check_booking_time(start, end, now=now, tz=business_tz(), rules=time_rules(extra))
     ctx = pricing.PricingContext(
         customer_id=customer_id,
         service_id=service.id,
@@ -53,12 +61,14 @@ def _priced(
         coupon_id=req.coupon_id,
         points=req.points,
         now=now,
+        worker_id=req.worker_id,
     )
     return service, ctx, pricing.quote(ctx)
 
 
 def quote(customer_id: str, req: QuoteRequest, *, now: datetime) -> Quote:
-    """The price of a booking, with the discount lines the pipeline gives this customer."""
+    """The price of a booking, with the adjustment lines of the chosen worker (``worker_id``, optional) and the
+    discount lines the pipeline gives this customer."""
     return _priced(customer_id, req, now=now)[2]
 
 
@@ -66,7 +76,7 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
     """Book: check the time rules, price it, hold the worker's slots with the order in one transaction, start the
     order's workflow. Without ``worker_id`` the best free match is taken (the next one if it was just taken)."""
     s = get_settings()
-    service, ctx, price = _priced(customer_id, req, now=now)
+    service, ctx, _ = _priced(customer_id, req, now=now)
     address = identity.get_address(customer_id, req.address_id)
     start, end = ctx.start, rules.booking_end(ctx.start, req.units, service.duration_minutes)
     if req.worker_id:
@@ -82,8 +92,9 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
         )
         candidates = [(req.worker_id, worker_name(req.worker_id))]
     else:
+        limit = s.dispatch_candidates + priority_for(customer_id, now).extra_candidates
         matches = matching.rank_workers(
-            service.id, start, end, address.lat, address.lng, now=now, limit=s.dispatch_candidates
+            service.id, start, end, address.lat, address.lng, now=now, limit=limit
         )
         candidates = [(match_id(m), match_name(m)) for m in matches]
         if not candidates:
@@ -98,6 +109,8 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
         "duration_minutes": service.duration_minutes,
     }
     for worker_id, name in candidates:
+        ctx = dataclasses.replace(ctx, worker_id=worker_id)  # the price and commission follow the worker
+        price = pricing.quote(ctx)
         item = store.new_order(
             id=order_id,
             status=rules.PENDING_PAYMENT,
@@ -113,9 +126,11 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
             note=req.note or None,
             coupon_id=req.coupon_id,
             points=req.points,
+            channel=req.channel,
+            ref_code=req.ref_code,
             created_at=iso(now),
             pay_deadline=iso(now + timedelta(seconds=s.payment_timeout_seconds)),
-            commission_percent=s.platform_commission_percent,
+            commission_percent=pricing.commission_percent(worker_id, s.platform_commission_percent),
             tried_workers=[worker_id],
             dispatches=1,
             timeline=[store.entry(iso(now), rules.PENDING_PAYMENT, "customer", "order placed")],
@@ -123,18 +138,22 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
 
         def write(tx: TransactWrite, item: store.OrderItem = item) -> None:
             tx.save(item, condition=store.OrderItem.PK.does_not_exist())
+            add_order_event(tx, "OrderCreated", item, actor="customer", note="order placed", now=now)
 
-        def discounts(tx: TransactWrite, item: store.OrderItem = item) -> None:
+        def discounts(
+            tx: TransactWrite, item: store.OrderItem = item, ctx: pricing.PricingContext = ctx
+        ) -> None:
             pricing.reserve_discounts(tx, ctx, priced_order(item))
 
         try:
             hold(write, worker_id, start, end, order_id, extra=discounts)
             break
-        except SlotTaken:
+        except SlotTaken as exc:
+            if (refused := pricing.refusal(ctx, priced_order(item))) is not None:
+                raise refused from exc  # a discount's own write (the coupon, the points), not the slot
             if worker_id == candidates[-1][0]:
                 raise
     _start_workflow(item, now=now)
-    publish_order("OrderCreated", item, actor="customer", note="order placed", now=now)
     return to_order(item)
 
 
@@ -188,4 +207,23 @@ def get_order_for_settlement(order_id: str) -> OrderSettlementView:
         fee_fen=int(item.fee_fen or 0),
         complaint_refund_fen=int(item.complaint_refund_fen or 0),
         commission_percent=int(item.commission_percent),
+    )
+
+
+def get_order_for_review(order_id: str) -> OrderReviewView:
+    """What reviews needs to accept a review of an order: who its customer and worker are, its status and when it
+    was completed (None until then). NotFound for no such order."""
+    item = store.get(order_id, consistent=True)
+    if item is None:
+        raise NotFound("no such order")
+    completed = [e.at for e in item.timeline or [] if e.status == rules.COMPLETED]
+    return OrderReviewView(
+        id=item.id,
+        status=item.status,  # type: ignore[arg-type]
+        customer_id=item.customer_id,
+        worker_id=item.worker_id,
+        service_id=item.service["id"],
+        category_id=item.service["category_id"],
+        start=item.start,
+        completed_at=completed[-1] if completed else None,
     )

@@ -15,12 +15,13 @@ A move is one conditional UpdateItem from the status (and version) read: two con
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from common.db import Item, connection
+from common.db import Item, cancellation_reasons, connection, retry_conflicts
 from common.errors import InvalidTransition
+from common.pagination import StorePage
+from common.settings import get_settings
 from common.table import GSI1, GSI2, GSI3, GSI4
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -62,6 +63,8 @@ class OrderItem(Item):
     note = UnicodeAttribute(null=True)
     coupon_id = UnicodeAttribute(null=True)
     points = NumberAttribute(null=True)
+    channel = UnicodeAttribute(null=True)  # where the booking came from (share, referral, …; None: direct)
+    ref_code = UnicodeAttribute(null=True)  # the referral code of the share link it came through
     created_at = UnicodeAttribute()
     pay_deadline = UnicodeAttribute()
     commission_percent = NumberAttribute()
@@ -162,20 +165,9 @@ def get(order_id: str, *, consistent: bool = False) -> OrderItem | None:
         return None
 
 
-@dataclass
-class Page:
-    items: list[Any]
-    last_key: dict[str, Any] | None = field(default=None)
-
-
-def _page(result: Any) -> Page:
-    items = list(result)
-    return Page(items, result.last_evaluated_key)
-
-
-def by_customer(customer_id: str, limit: int, start: dict | None, status: str | None = None) -> Page:
+def by_customer(customer_id: str, limit: int, start: dict | None, status: str | None = None) -> StorePage:
     """A customer's orders, newest first; a status filter reads only that customer's orders."""
-    return _page(
+    return StorePage.of(
         OrderItem.by_customer.query(
             customer_partition(customer_id),
             OrderItem.GSI1SK.startswith("ORDER#"),
@@ -187,7 +179,9 @@ def by_customer(customer_id: str, limit: int, start: dict | None, status: str | 
     )
 
 
-def by_worker(worker_id: str, limit: int, start: dict | None, status: str | None, day: str | None) -> Page:
+def by_worker(
+    worker_id: str, limit: int, start: dict | None, status: str | None, day: str | None
+) -> StorePage:
     """A worker's orders, latest start first, in one status and/or on one service date."""
     prefix = f"ORDER#{day}" if day else "ORDER#"
     if status:
@@ -198,17 +192,17 @@ def by_worker(worker_id: str, limit: int, start: dict | None, status: str | None
         )
     else:
         index, partition, sk = OrderItem.by_worker, worker_partition(worker_id), OrderItem.GSI2SK
-    return _page(
+    return StorePage.of(
         index.query(
             partition, sk.startswith(prefix), scan_index_forward=False, limit=limit, last_evaluated_key=start
         )
     )
 
 
-def by_date(day: str, limit: int, start: dict | None, status: str | None) -> Page:
+def by_date(day: str, limit: int, start: dict | None, status: str | None) -> StorePage:
     """One service date's orders, by status then start."""
     prefix = f"{status}#" if status else None
-    return _page(
+    return StorePage.of(
         OrderItem.by_date.query(
             date_partition(day),
             OrderItem.GSI3SK.startswith(prefix) if prefix else None,
@@ -267,16 +261,33 @@ def expected(item: OrderItem, extra: Condition | None = None) -> Condition:
     return condition & extra if extra is not None else condition
 
 
-def apply(item: OrderItem, actions: Iterable[Any], condition: Condition) -> OrderItem:
-    """Apply a move to the item read; ``InvalidTransition`` if it moved meanwhile. Returns the item as it is now
-    (task token included: whoever moved the order resumes the workflow's wait)."""
+def apply(
+    item: OrderItem,
+    actions: Iterable[Any],
+    condition: Condition,
+    *,
+    also: Callable[[TransactWrite], None] | None = None,
+) -> OrderItem:
+    """Apply a move to the item read, with what ``also`` adds (the move's event) in the same transaction;
+    ``InvalidTransition`` if the order moved meanwhile. Returns the order as it is now (task token included:
+    whoever moved the order resumes the workflow's wait)."""
+    actions = list(actions)
+
+    def attempt() -> None:
+        with transaction() as tx:
+            tx.update(item, actions=actions, condition=condition)
+            if also is not None:
+                also(tx)
+
     try:
-        item.update(actions=list(actions), condition=condition)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        retry_conflicts(attempt)
+    except TransactWriteError as exc:
+        if cancellation_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
             raise InvalidTransition("the order changed meanwhile; reload it") from exc
         raise
-    return item
+    now = get(item.id, consistent=True)
+    assert now is not None
+    return now
 
 
 def arm(order_id: str, token: str, stage: str, version: int) -> bool:
@@ -303,22 +314,28 @@ def mark(order_id: str, **values: Any) -> None:
     OrderItem(*order_key(order_id)).update(actions=actions, condition=OrderItem.PK.exists())
 
 
-def cancellation_reasons(exc: Any) -> list[str | None]:
-    """The per-operation reasons of a cancelled transaction (None where that operation was fine)."""
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return [getattr(r, "code", None) if r is not None else None for r in reasons]
-
-
-def append_note(item: OrderItem, entry_: TimelineEntry, **values: Any) -> None:
-    """Add a timeline entry that is not a move (a refund requested, settlement), with bookkeeping values."""
+def append_note(
+    item: OrderItem,
+    entry_: TimelineEntry,
+    *,
+    also: Callable[[TransactWrite], None] | None = None,
+    **values: Any,
+) -> None:
+    """Add a timeline entry that is not a move (a refund requested, settlement), with bookkeeping values, and
+    what ``also`` adds (its event) in the same transaction."""
     actions = [OrderItem.timeline.set(OrderItem.timeline.append([entry_]))]
     actions += [getattr(OrderItem, k).set(v) for k, v in values.items()]
-    item.update(actions=actions, condition=OrderItem.PK.exists())
+
+    def attempt() -> None:
+        with transaction() as tx:
+            tx.update(item, actions=actions, condition=OrderItem.PK.exists())
+            if also is not None:
+                also(tx)
+
+    retry_conflicts(attempt)
 
 
 # --- complaints ----------------------------------------------------------------------------------------------
-
-MAX_OPEN_COMPLAINTS = 3  # per order
 
 
 def complaint_key(complaint_id: str) -> tuple[str, str]:
@@ -336,9 +353,11 @@ def get_complaint(complaint_id: str) -> ComplaintItem | None:
         return None
 
 
-def file_complaint(complaint: ComplaintItem) -> bool:
-    """Write the complaint and count it open on its order, in one transaction; False if the order already has
-    ``MAX_OPEN_COMPLAINTS`` open (or is not the complaining customer's)."""
+def file_complaint(complaint: ComplaintItem, *, also: Callable[[TransactWrite], None]) -> bool:
+    """Write the complaint and count it open on its order, with what ``also`` adds (its event), in one
+    transaction; False if the order already has ``settings.max_open_complaints`` open (or is not the
+    complaining customer's)."""
+    limit = get_settings().max_open_complaints
     complaint.GSI1PK = complaints_partition(complaint.status)
     complaint.GSI1SK = f"{complaint.created_at}#{complaint.id}"
     order = OrderItem(*order_key(complaint.order_id))
@@ -349,11 +368,9 @@ def file_complaint(complaint: ComplaintItem) -> bool:
                 order,
                 actions=[OrderItem.open_complaints.add(1)],
                 condition=(OrderItem.customer_id == complaint.customer_id)
-                & (
-                    OrderItem.open_complaints.does_not_exist()
-                    | (OrderItem.open_complaints < MAX_OPEN_COMPLAINTS)
-                ),
+                & (OrderItem.open_complaints.does_not_exist() | (OrderItem.open_complaints < limit)),
             )
+            also(tx)
     except TransactWriteError as exc:
         if exc.cause_response_code == "TransactionCanceledException":
             return False
@@ -362,7 +379,12 @@ def file_complaint(complaint: ComplaintItem) -> bool:
 
 
 def resolve_complaint(
-    complaint: ComplaintItem, changes: dict[str, Any], refund_fen: int, event: TimelineEntry
+    complaint: ComplaintItem,
+    changes: dict[str, Any],
+    refund_fen: int,
+    event: TimelineEntry,
+    *,
+    also: Callable[[TransactWrite], None],
 ) -> bool:
     """Resolve an open complaint and, on its order, count it closed and take the refund off what is refundable,
     in one transaction; False if it was resolved meanwhile or the refund exceeds what is left to refund."""
@@ -383,6 +405,7 @@ def resolve_complaint(
             tx.update(
                 OrderItem(*order_key(complaint.order_id)), actions=order_actions, condition=order_condition
             )
+            also(tx)
     except TransactWriteError as exc:
         if exc.cause_response_code == "TransactionCanceledException":
             return False
@@ -390,9 +413,9 @@ def resolve_complaint(
     return True
 
 
-def complaints_by_status(status: str, limit: int, start: dict | None) -> Page:
+def complaints_by_status(status: str, limit: int, start: dict | None) -> StorePage:
     """The operators' queue: complaints in one status, newest first."""
-    return _page(
+    return StorePage.of(
         ComplaintItem.by_status.query(
             complaints_partition(status), scan_index_forward=False, limit=limit, last_evaluated_key=start
         )

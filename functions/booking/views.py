@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from common.errors import NotFound
 from common.pagination import Page
 
-from functions.booking.models import Complaint, Order, TimelineEvent, WorkerRef
+from functions import load_extensions
+from functions.booking.models import (
+    Complaint,
+    CustomerRating,
+    Order,
+    TimelineEvent,
+    WorkerOrder,
+    WorkerRef,
+)
 from functions.booking.store import ComplaintItem, OrderItem
+
+# (customer_id, worker_id, order_id) → the customer's rating by other workers; reviews registers it, so booking
+# never imports reviews (functions/reviews/extensions.py).
+CustomerRatingSource = Callable[[str, str, str], CustomerRating]
+_customer_rating: list[CustomerRatingSource] = []
+
+
+def register_customer_rating_source(source: CustomerRatingSource) -> None:
+    """Where the worker's view of an order reads the customer's rating (the last registered wins)."""
+    _customer_rating[:] = [source]
+
+
+def to_worker_order(item: OrderItem, worker_id: str) -> WorkerOrder:
+    """The order as its worker sees it, with the customer's rating (empty until a source is registered)."""
+    load_extensions("booking.worker_view")
+    rating = (
+        _customer_rating[0](item.customer_id, worker_id, item.id) if _customer_rating else CustomerRating()
+    )
+    return WorkerOrder(**to_order(item).model_dump(), customer_rating=rating)
 
 
 def to_order(item: OrderItem) -> Order:

@@ -9,6 +9,9 @@ ROUTES = (
     ("PATCH", "/v1/me", "functions.identity.api.patch_me"),
     ("POST", "/v1/me/addresses", "functions.identity.api.add_address"),
     ("GET", "/v1/me/addresses", "functions.identity.api.list_addresses"),
+    ("POST", "/v1/me/phone", "functions.identity.api.bind_customer_phone"),
+    ("POST", "/v1/worker/phone", "functions.identity.api.bind_worker_phone"),
+    ("POST", "/v1/auth/sms-code", "functions.identity.api.request_sms_code"),
 )
 
 # Modules whose blueprint ``bp`` declares this capability's tasks, consumers and jobs.

@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from common.models import Strict, Text
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{5,19}$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+# Digits, spaces and dashes, starting and ending with a digit (so stripping never changes a valid value).
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,18}[0-9]$")]
 
 
 class WeChatLoginRequest(Strict):
@@ -52,6 +49,7 @@ class Profile(BaseModel):
     region: str | None = None
     referral_code: str
     created_at: str
+    exclusive_support: bool = False  # 专属客服, a benefit of the customer's membership tier
 
 
 class ProfilePatch(Strict):
@@ -65,18 +63,72 @@ class ProfilePatch(Strict):
     )
 
 
-class AddressIn(Strict):
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lng = Annotated[float, Field(ge=-180, le=180)]
+
+
+class AddressFields(Strict):
     contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     phone: Phone
     region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
     detail: Text
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lng: Annotated[float, Field(ge=-180, le=180)]
 
 
-class Address(AddressIn):
+class AddressIn(AddressFields):
+    """``POST /v1/me/addresses``: with the mini-program's coordinates (GCJ-02), or without them to have the
+    address geocoded from ``region`` + ``detail``."""
+
+    lat: Lat | None = None
+    lng: Lng | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> AddressIn:
+        if (self.lat is None) != (self.lng is None):
+            raise ValueError("send both lat and lng, or neither (the address is then geocoded)")
+        return self
+
+
+class Address(AddressFields):
     model_config = ConfigDict(extra="ignore")
     id: str
+    lat: Lat
+    lng: Lng
+
+
+class SmsCodeRequest(Strict):
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+
+
+class SmsCodeSent(BaseModel):
+    """A code is on its way; it is valid ``expires_in_seconds``, another may be asked for after
+    ``resend_after_seconds``."""
+
+    expires_in_seconds: int
+    resend_after_seconds: int
+
+
+class PhoneBindRequest(Strict):
+    """``POST /v1/me/phone`` (and ``/v1/worker/phone``): ``{"code"}`` from the mini-program's getPhoneNumber, or
+    ``{"phone", "sms_code"}`` after ``POST /v1/auth/sms-code``."""
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+    sms_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$")] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> PhoneBindRequest:
+        by_sms = self.phone is not None or self.sms_code is not None
+        if (self.code is None) == (not by_sms) or (by_sms and (self.phone is None or self.sms_code is None)):
+            raise ValueError('send {"code"} from getPhoneNumber, or {"phone", "sms_code"}')
+        return self
+
+
+class PhoneBinding(BaseModel):
+    """The phone now bound to the account (its owner's view)."""
+
+    phone: str
+    source: Literal["wechat", "sms"]
+    bound_at: str
 
 
 class Contact(BaseModel):

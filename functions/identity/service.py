@@ -12,8 +12,11 @@ from common.auth import hash_password, issue_token, verify_password
 from common.clock import iso
 from common.errors import NotFound, RuleViolation, Unauthorized
 from common.pagination import Page, decode_cursor, encode_cursor
+from common.settings import get_settings
 
-from functions.identity import store
+from functions import load_extensions
+from functions.identity import rules, store
+from functions.identity.maps import Geocoder
 from functions.identity.models import (
     Address,
     AddressIn,
@@ -53,7 +56,7 @@ def login_wechat(
             referred_by=req.referral_code,
             created_at=iso(now),
         )
-        is_new = store.create_user(user)
+        is_new = store.create_user(user, now)
         # Lost a race with a concurrent first login of the same openid: that one's user is ours.
         user_id = candidate if is_new else store.user_id_for_openid(req.role, session.openid)
         if user_id is None:
@@ -85,10 +88,24 @@ def ensure_operator(username: str, password: str, *, now: datetime) -> None:
     )
 
 
+ProfileFlags = Callable[[str], dict[str, bool]]
+_profile_flags: list[ProfileFlags] = []
+
+
+def register_profile_flags(provider: ProfileFlags) -> None:
+    """Add a provider of a customer's profile flags (``exclusive_support`` from marketing's tier)."""
+    if provider not in _profile_flags:
+        _profile_flags.append(provider)
+
+
 def _profile(user: store.UserItem) -> Profile:
-    return Profile.model_validate(
-        {k: getattr(user, k) for k in Profile.model_fields if k != "birthday"} | {"birthday": user.birthday}
-    )
+    fields = {k: getattr(user, k) for k in Profile.model_fields if k not in ("birthday", "exclusive_support")}
+    flags: dict[str, bool] = {}
+    if user.role == "customer":
+        load_extensions("identity.profile")
+        for provider in _profile_flags:
+            flags |= provider(user.id)
+    return Profile.model_validate(fields | {"birthday": user.birthday} | flags)
 
 
 def get_profile(user_id: str) -> Profile:
@@ -99,11 +116,19 @@ def get_profile(user_id: str) -> Profile:
 
 
 def update_profile(user_id: str, patch: ProfilePatch) -> Profile:
+    """Change nickname, birthday, region. The phone is bound only by proof (``POST /v1/me/phone``): a PATCH that
+    sends the phone already bound (a client echoing the profile back) changes nothing; any other → 422
+    ``PHONE_NOT_VERIFIED``, and nothing is written."""
     user = store.get_user(user_id)
     if user is None:
         raise NotFound("no such user")
+    if "phone" in patch.model_fields_set and patch.phone != user.phone:
+        raise RuleViolation(
+            "bind a phone with POST /v1/me/phone (WeChat's phone code or an SMS code)",
+            code="PHONE_NOT_VERIFIED",
+        )
     changes: dict[str, Any] = {}
-    for name in patch.model_fields_set:
+    for name in patch.model_fields_set - {"phone"}:
         value = getattr(patch, name)
         changes[name] = value.isoformat() if name == "birthday" and value is not None else value
     store.update_user(user, changes)
@@ -114,18 +139,45 @@ def _address(item: store.AddressItem) -> Address:
     return Address.model_validate(item.attribute_values)
 
 
-def add_address(user_id: str, body: AddressIn, *, new_id: Callable[[], str]) -> Address:
+def locate(body: AddressIn, geocoder: Geocoder | None) -> tuple[float, float]:
+    """The address's point: as given, or geocoded from region + detail (422 ``ADDRESS_NOT_FOUND`` when the map
+    provider knows no such address or is unsure, below ``map_min_reliability``); either way inside the service
+    area (422 ``OUT_OF_SERVICE_AREA``)."""
+    s = get_settings()
+    if body.lat is not None and body.lng is not None:
+        lat, lng = body.lat, body.lng
+    else:
+        if geocoder is None:
+            raise RuleViolation("send lat and lng with the address", code="ADDRESS_NOT_FOUND")
+        point = geocoder.geocode(f"{body.region}{body.detail}")
+        if point is None or point.reliability < s.map_min_reliability:
+            raise RuleViolation(
+                "the map does not know this address; check it or pick the point on the map",
+                code="ADDRESS_NOT_FOUND",
+            )
+        lat, lng = point.lat, point.lng
+    if not rules.in_service_area(lat, lng, s.service_area_center, s.service_area_radius_km):
+        raise RuleViolation("this address is outside our service area", code="OUT_OF_SERVICE_AREA")
+    return lat, lng
+
+
+def add_address(
+    user_id: str, body: AddressIn, *, new_id: Callable[[], str], geocoder: Geocoder | None = None
+) -> Address:
+    """Save an address, located by ``locate`` (coordinates given or geocoded, in the service area)."""
+    lat, lng = locate(body, geocoder)
     address_id = new_id()
-    item = store.AddressItem(f"USER#{user_id}", f"ADDR#{address_id}", id=address_id, **body.model_dump())
+    fields = body.model_dump() | {"lat": lat, "lng": lng}
+    item = store.AddressItem(f"USER#{user_id}", f"ADDR#{address_id}", id=address_id, **fields)
     if not store.add_address(user_id, item, MAX_ADDRESSES):
         raise RuleViolation(f"at most {MAX_ADDRESSES} addresses", code="TOO_MANY_ADDRESSES")
     return _address(item)
 
 
 def list_addresses(user_id: str, *, limit: int, cursor: str | None) -> Page[Address]:
-    start = decode_cursor(cursor, expect={"PK": f"USER#{user_id}"})
-    items, last = store.list_addresses(user_id, limit, start)
-    return Page[Address](items=[_address(i) for i in items], next_cursor=encode_cursor(last))
+    start = decode_cursor(cursor, expect={"PK": store.user_partition(user_id)})
+    page = store.list_addresses(user_id, limit, start)
+    return Page[Address](items=[_address(i) for i in page.items], next_cursor=encode_cursor(page.last_key))
 
 
 def get_address(user_id: str, address_id: str) -> Address:
@@ -137,8 +189,29 @@ def get_address(user_id: str, address_id: str) -> Address:
 
 
 def contact_for(user_id: str) -> Contact | None:
-    """The user's WeChat openid and phone (None when the user is unknown; ``phone`` None when not given)."""
+    """The user's WeChat openid and phone (None when the user is unknown; ``phone`` None when none is bound)."""
     user = store.get_user(user_id)
     if user is None:
         return None
     return Contact(user_id=user.id, role=user.role, openid=user.openid, phone=user.phone)
+
+
+def nickname_of(user_id: str) -> str | None:
+    """A user's nickname (what a review shows of its author), or None."""
+    user = store.get_user(user_id)
+    return getattr(user, "nickname", None) if user is not None else None
+
+
+def find_customers(q: str, *, limit: int, cursor: str | None) -> Page[Profile]:
+    """For operators (analytics' customer list): customers whose nickname or phone starts with ``q`` (a phone
+    prefix needs 3 or more digits), one key-conditioned Query of identity's search index."""
+    attr, partition = store.customer_search_partition(q)
+    start = decode_cursor(cursor, expect={attr: partition})
+    page = store.find_customers(q, limit, start)
+    return Page[Profile](items=[_profile(i) for i in page.items], next_cursor=encode_cursor(page.last_key))
+
+
+def customer_profiles(user_ids: list[str]) -> dict[str, Profile]:
+    """Profiles of these users (BatchGetItem); unknown ids are left out."""
+    keys = [store.user_key(u) for u in dict.fromkeys(user_ids)]
+    return {item.id: _profile(item) for item in store.UserItem.batch_get(keys)} if keys else {}

@@ -1,7 +1,10 @@
-"""WeChat mini-program login: ``code2Session`` (INTEGRATIONS.md).
+"""WeChat mini-program login (``code2Session``) and the phone-number exchange (``getuserphonenumber``),
+INTEGRATIONS.md.
 
-``WeChatLogin`` is the interface; ``WeChatLoginClient`` the real client (its ``base_url`` points at
-api.weixin.qq.com when deployed and at the loopback stand-in in the local stack and tests).
+``WeChatLogin`` and ``WeChatPhone`` are the interfaces; ``WeChatLoginClient`` and ``WeChatPhoneClient`` the real
+clients (``base_url`` is api.weixin.qq.com when deployed, the loopback stand-in in the local stack and tests). The
+phone exchange needs the access token: it goes through the process's one access-token client,
+``common.wechat_api.WeChatServerApi`` (cached, refreshed on 40001), which subscription messages share.
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 from typing import Protocol
 
 import requests
-from common.errors import RateLimited, Unauthorized, UpstreamError
+from common.errors import RateLimited, RuleViolation, Unauthorized, UpstreamError
 from common.settings import get_settings
 from common.snapshot import on_restore
+from common.wechat_api import WeChatServerApi, WeChatUnavailable
 from pydantic import BaseModel
 
 _http = requests.Session()
@@ -64,3 +68,41 @@ class WeChatLoginClient:
         if errcode or not data.get("openid"):
             raise UpstreamError(f"WeChat login failed (errcode {errcode})")
         return WeChatSession(openid=data["openid"], unionid=data.get("unionid"))
+
+
+class WeChatPhoneNumber(BaseModel):
+    phone: str  # purePhoneNumber: without the country code
+    country_code: str
+
+
+class WeChatPhone(Protocol):
+    def phone_number(self, code: str) -> WeChatPhoneNumber: ...
+
+
+class WeChatPhoneClient:
+    def __init__(self, api: WeChatServerApi) -> None:
+        self.api = api
+
+    @classmethod
+    def from_settings(cls) -> WeChatPhoneClient:
+        return cls(WeChatServerApi.from_settings())
+
+    def phone_number(self, code: str) -> WeChatPhoneNumber:
+        """Exchange a ``getPhoneNumber`` code (single use, about 5 minutes) for the user's phone number."""
+        try:
+            data = self.api.call("/wxa/business/getuserphonenumber", {"code": code})
+        except WeChatUnavailable as exc:
+            raise UpstreamError("WeChat is unavailable, try again") from exc
+        errcode = data.get("errcode") or 0
+        if errcode == 40029:
+            raise RuleViolation(
+                "the WeChat phone code is invalid, expired or was already used", code="PHONE_CODE_INVALID"
+            )
+        if errcode == 45011:
+            raise RateLimited("WeChat is rate limiting phone numbers, try again shortly")
+        info = data.get("phone_info") if errcode == 0 else None
+        if not isinstance(info, dict) or not info.get("purePhoneNumber"):
+            raise UpstreamError(f"WeChat getuserphonenumber failed (errcode {errcode})")
+        return WeChatPhoneNumber(
+            phone=str(info["purePhoneNumber"]), country_code=str(info.get("countryCode") or "")
+        )

@@ -1,6 +1,6 @@
-"""Matching: who can do a service at a time and place, ranked with reasons (shared/INTERFACES.md).
+"""Matching: who can do a service at a time and place, ranked with reasons.
 
-Other capabilities may call ``rank_workers`` and ``best_worker`` (booking auto-assigns with it); ``Match`` is
+Other capabilities may call ``rank_workers`` (booking auto-assigns the first it ranks); ``Match`` is
 what they return.
 """
 
@@ -10,16 +10,15 @@ from common.lazy import exports
 
 if TYPE_CHECKING:
     from functions.matching.models import Match
-    from functions.matching.service import best_worker, rank_workers
+    from functions.matching.service import rank_workers
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
 __getattr__, __dir__ = exports(
     __name__,
     {
         "Match": "functions.matching.models",
-        "best_worker": "functions.matching.service",
         "rank_workers": "functions.matching.service",
     },
 )
 
-__all__ = ["Match", "best_worker", "rank_workers"]
+__all__ = ["Match", "rank_workers"]

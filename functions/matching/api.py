@@ -18,9 +18,15 @@ from functions.workers import SLOT_MINUTES
 bp = Blueprint(__name__)
 
 
-@route(bp, "/v1/matches", "POST", body=MatchRequest, response=MatchList, auth="customer")
+@route(bp, "/v1/matches", "POST", body=MatchRequest, response=MatchList, auth="customer", errors=(404,))
 def post_matches(call: Call) -> MatchList:
-    """Workers who can do the service at the address for the whole time, best first, with reasons."""
+    """Workers who can do the service at the address for the whole time, best first.
+
+    Only verified workers who are taking orders (接单中), serve the address and are free for the whole time,
+    travel buffer included. Each match carries its score and the reasons for it: skill, distance, rating,
+    credit and experience, weighted by ``settings.matching_weights``. The start falls on the hour or the half
+    hour (422 `BAD_START_TIME`) and lies ahead; an unknown address or service is 404.
+    """
     body: MatchRequest = call.body
     start = body.start.astimezone(business_tz())
     if start.minute % SLOT_MINUTES or start.second or start.microsecond:

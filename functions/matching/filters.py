@@ -27,6 +27,7 @@ def load_filter(load: WorkerLoad, max_active_orders: int) -> str | None:
         return "not_matchable"
     if not load.free:
         return "slot_taken"
-    if load.active_orders >= max_active_orders:
+    cap = max_active_orders if load.order_cap is None else min(max_active_orders, load.order_cap)
+    if load.active_orders >= cap:
         return "too_many_orders"
     return None

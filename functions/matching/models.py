@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from common.models import Strict
+from pydantic import AwareDatetime, BaseModel, Field
 
 from functions.workers import WorkerSummary
 
 
-class MatchRequest(BaseModel):
+class MatchRequest(Strict):
     """``POST /v1/matches`` (API.md)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     service_id: str
     start: AwareDatetime

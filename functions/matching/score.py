@@ -15,7 +15,14 @@ SKILL_NOTES = {
     "sibling": "做过同类其他服务",
     "parent": "擅长所属大类",
 }
-LEVEL_NAMES = {"outstanding": "极好", "excellent": "优秀", "good": "良好", "fair": "一般", "poor": "较差"}
+LEVEL_NAMES = {
+    "outstanding": "极好",
+    "excellent": "优秀",
+    "good": "良好",
+    "fair": "一般",
+    "poor": "较差",
+    "restricted": "受限",
+}
 
 
 @dataclass(frozen=True)

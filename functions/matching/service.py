@@ -84,7 +84,9 @@ def rank_for_service(
             rating_count=card.rating_count,
             rating_overall=card.rating_overall,
             credit_score=card.credit_score,
-            credit_level=credit_level(card.credit_score, settings.credit_levels),
+            credit_level=credit_level(
+                card.credit_score, settings.credit_levels, settings.credit_restricted_below
+            ),
             experience_years=card.experience_years,
         )
         value, reasons = score(candidate, scoring)
@@ -128,19 +130,3 @@ def rank_workers(
     return rank_for_service(
         get_service(service_id), start, end, lat, lng, now=now, limit=limit, exclude=exclude
     )
-
-
-def best_worker(
-    service_id: str,
-    start: datetime,
-    end: datetime,
-    lat: float,
-    lng: float,
-    *,
-    now: datetime,
-    limit: int = 1,
-    exclude: frozenset[str] = frozenset(),
-) -> Match | None:
-    """The best eligible worker (auto-assignment), or None when nobody can take the booking."""
-    matches = rank_workers(service_id, start, end, lat, lng, now=now, limit=1, exclude=exclude)
-    return matches[0] if matches else None

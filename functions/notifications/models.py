@@ -36,6 +36,7 @@ class OrderEvent(BaseModel):
     penalize_worker: bool | None = None  # ComplaintResolved
     complaint_id: str | None = None  # ComplaintFiled, ComplaintResolved
     resolution: str | None = None  # ComplaintResolved
+    worker_earning_fen: int | None = None  # OrderSettled
 
 
 class Push(BaseModel):
@@ -70,6 +71,23 @@ class Notice(BaseModel):
     def delivers(self) -> bool:
         """Whether anything besides the inbox is tried (operators use the console only)."""
         return self.role != "operator" and self.user_id is not None and bool(self.push or self.sms)
+
+
+class NotificationRequest(BaseModel):
+    """The ``detail`` of a ``NotificationRequested`` event: another capability wants one person (or the
+    operators) told something; ``push``/``sms`` say how to reach them outside the app, if at all."""
+
+    model_config = ConfigDict(extra="allow")
+
+    recipient_role: RecipientRole
+    user_id: str | None = None
+    kind: str
+    title: str
+    body: str
+    data: dict[str, Any] = Field(default_factory=dict)
+    push: Push | None = None
+    sms: Sms | None = None
+    at: datetime
 
 
 class Notification(BaseModel):

@@ -30,7 +30,7 @@ from typing import Any
 from common.money import yuan
 
 from functions.notifications.formats import amount_text, fit_data, fit_params, when_full, when_short
-from functions.notifications.models import Notice, OrderEvent, Push, Sms
+from functions.notifications.models import Notice, NotificationRequest, OrderEvent, Push, Sms
 
 # The subscription templates each role's app asks the user to accept (WeChat allows 3 per prompt).
 ROLE_TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -379,6 +379,22 @@ def _complaint_resolved(ev: _Event) -> list[Notice]:
     return notices
 
 
+def _settled(ev: _Event) -> list[Notice]:
+    earned = int(ev.e.worker_earning_fen or 0)
+    return [
+        Notice(
+            role="worker",
+            user_id=ev.e.worker_id,
+            kind="earning_settled",
+            title="订单收入已结算",
+            body=f"{ev.svc}订单（{ev.when}）已结算，收入¥{yuan(earned)}已计入可提现余额。"
+            if earned
+            else f"{ev.svc}订单（{ev.when}）已结算，本单无收入（已全额退款）。",
+            data=ev.data(earning_fen=earned),
+        )
+    ]
+
+
 _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderCreated": _created,
     "OrderPaid": _paid,
@@ -391,14 +407,29 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderNoShow": _no_show,
     "ComplaintFiled": _complaint_filed,
     "ComplaintResolved": _complaint_resolved,
+    "OrderSettled": _settled,
 }
 
 
 def notices_for(
     detail_type: str, detail: Mapping[str, Any], *, tz: tzinfo, sms_param_max: int = 20
 ) -> list[Notice]:
-    """Everyone an order event concerns, each with what they are told. An event of another type concerns no
-    one here (empty list); a detail missing what the contract promises raises ``pydantic.ValidationError``."""
+    """Everyone an event concerns, each with what they are told: an order event by the rules below, a
+    ``NotificationRequested`` as it asks. An event of another type concerns no one here (empty list); a detail
+    missing what the contract promises raises ``pydantic.ValidationError``."""
+    if detail_type == "NotificationRequested":
+        asked = NotificationRequest.model_validate(detail)
+        notice = Notice(
+            role=asked.recipient_role,
+            user_id=asked.user_id,
+            kind=asked.kind,
+            title=asked.title,
+            body=asked.body,
+            data=asked.data,
+            push=asked.push,
+            sms=asked.sms,
+        )
+        return [notice] if notice.role == "operator" or notice.user_id else []
     rule = _RULES.get(detail_type)
     if rule is None:
         return []

@@ -23,7 +23,7 @@ from common.settings import get_settings
 
 from functions.notifications import rules, store
 from functions.notifications.delivery import DeliveryUnavailable, Notifier, deliver
-from functions.notifications.models import Notice, Notification, OrderEvent, Subscriptions, TemplateQuota
+from functions.notifications.models import Notice, Notification, Subscriptions, TemplateQuota
 
 if TYPE_CHECKING:  # identity loads only when a contact is looked up
     from functions.identity import Contact
@@ -96,7 +96,7 @@ def handle_event(
     notifiers: Sequence[Notifier],
     contacts: Contacts,
 ) -> list[str]:
-    """Apply the rules to one order event: write each recipient's inbox item (once) and deliver it (WeChat,
+    """Apply the rules to one event: write each recipient's inbox item (once) and deliver it (WeChat,
     else SMS). Returns the ids of the inbox items. Raises ``DeliveryUnavailable`` after doing everything it
     could when some delivery must be tried again; every inbox item is written by then."""
     notices = rules.notices_for(
@@ -105,7 +105,7 @@ def handle_event(
     if not notices:
         return []
     key = event_key(detail_type, detail)
-    happened = OrderEvent.model_validate(detail).at
+    happened = datetime.fromisoformat(str(detail["at"]))
     if happened.tzinfo is None:  # the contract says ISO with offset; a bare time is taken as business time
         happened = happened.replace(tzinfo=business_tz())
     ids, retry = [], []
@@ -168,9 +168,11 @@ def _notification(item: store.InboxItem, mark: str | None) -> Notification:
 def list_inbox(owner: str, *, limit: int, cursor: str | None) -> Page[Notification]:
     """The owner's notifications, newest first."""
     start = decode_cursor(cursor, expect={"PK": store.inbox_pk(owner)})
-    items, last = store.list_inbox(owner, limit, start)
-    mark = store.read_mark(owner) if items else None
-    return Page[Notification](items=[_notification(i, mark) for i in items], next_cursor=encode_cursor(last))
+    page = store.list_inbox(owner, limit, start)
+    mark = store.read_mark(owner) if page.items else None
+    return Page[Notification](
+        items=[_notification(i, mark) for i in page.items], next_cursor=encode_cursor(page.last_key)
+    )
 
 
 def mark_read(owner: str, notification_id: str, *, now: datetime) -> Notification:

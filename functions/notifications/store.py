@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from common.db import Item
+from common.pagination import StorePage
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
@@ -75,7 +76,7 @@ def get(owner: str, notification_id: str) -> InboxItem | None:
         return None
 
 
-def list_inbox(owner: str, limit: int, start: dict[str, Any] | None) -> tuple[list[InboxItem], dict | None]:
+def list_inbox(owner: str, limit: int, start: dict[str, Any] | None) -> StorePage[InboxItem]:
     """Newest first: one Query on the owner's partition."""
     result = InboxItem.query(
         inbox_pk(owner),
@@ -84,8 +85,7 @@ def list_inbox(owner: str, limit: int, start: dict[str, Any] | None) -> tuple[li
         limit=limit,
         last_evaluated_key=start,
     )
-    items = list(result)
-    return items, result.last_evaluated_key
+    return StorePage.of(result)
 
 
 def read_mark(owner: str) -> str | None:

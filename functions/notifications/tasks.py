@@ -1,10 +1,10 @@
-"""The consumer of order events: EventBridge → the ``notifications`` SQS queue → this handler.
+"""The consumer of events that tell people things: EventBridge → the ``notifications`` SQS queue → this handler.
 
-Each record is one EventBridge event. A record that fails (unreadable, a detail missing what the contract
-promises, or a delivery to retry) is reported in ``batchItemFailures``, so SQS redelivers only it (the event
-source mapping sets ``FunctionResponseTypes: [ReportBatchItemFailures]``) and, after the queue's
+Order events and ``NotificationRequested`` go through the shared guard (``common.consumers.consume``): an event
+already handled is skipped; one whose handling fails (a detail missing what the contract promises, or a delivery
+to retry) is reported in ``batchItemFailures``, so SQS redelivers only it and, after the queue's
 ``maxReceiveCount``, parks it in the DLQ. Redelivery is safe: inbox items are written once per event and
-recipient, and only undelivered ones are sent again. The others in the batch are done.
+recipient, and only undelivered ones are sent again.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import SQSEvent
 from common.clock import clock
-from common.events import queue_name, unwrap_sqs_record
+from common.consumers import consume
+from common.events import DomainEvent, queue_name
 from common.log import logger
 from common.settings import get_settings
 from pydantic import ValidationError
@@ -39,34 +40,23 @@ def notifiers() -> list[Notifier]:
     ]
 
 
-def handle_records(records: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
-    """Handle a batch of SQS records; the ids of those to redeliver, in Lambda's partial-batch shape."""
-    chain = notifiers()
-    failures = []
-    for record in records:
-        message_id = record.get("messageId", "")
-        try:
-            detail_type, detail = unwrap_sqs_record(record["body"])
-            service.handle_event(
-                detail_type, detail, now=clock.now(), notifiers=chain, contacts=identity.contact_for
-            )
-        except ValidationError as exc:
-            # Where and why, never the values: a note written by a customer may hold anything.
-            problems = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors(include_input=False)]
-            logger.error(
-                "order event without what the contract promises",
-                extra={"message_id": message_id, "problems": problems},
-            )
-            failures.append({"itemIdentifier": message_id})
-        except Exception:
-            logger.exception("notification event failed", extra={"message_id": message_id})
-            failures.append({"itemIdentifier": message_id})
-    return {"batchItemFailures": failures}
+def notify(event: DomainEvent, chain: list[Notifier]) -> None:
+    """One event → inbox items and deliveries (``service.handle_event``)."""
+    try:
+        service.handle_event(
+            event.type, event.detail, now=clock.now(), notifiers=chain, contacts=identity.contact_for
+        )
+    except ValidationError as exc:
+        # Where and why, never the values: a note written by a customer may hold anything.
+        problems = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors(include_input=False)]
+        logger.error("event without what the contract promises", extra={"problems": problems})
+        raise
 
 
 @bp.on_sqs_message(
     queue=queue_name(QUEUE, get_settings().stage), batch_size=10, name="notifications_consumer"
 )
-def notifications_consumer(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
-    """Order events → inbox items and WeChat/SMS messages."""
-    return handle_records([record.to_dict() for record in event])
+def notifications_consumer(event: SQSEvent) -> dict[str, Any]:
+    """Order events and notification requests → inbox items and WeChat/SMS messages."""
+    chain = notifiers()
+    return consume(event, consumer=QUEUE, handle=lambda e: notify(e, chain))

@@ -1,35 +1,34 @@
-"""WeChat subscription messages (INTEGRATIONS.md): the access token and ``subscribe/send``.
+"""WeChat subscription messages (INTEGRATIONS.md): ``subscribe/send``.
 
 ``SubscribeMessenger`` is the interface; ``SubscribeMessageClient`` the real client (``base_url`` is
 api.weixin.qq.com when deployed, the loopback stand-in in the local stack and tests).
 
-The access token comes from ``POST /cgi-bin/stable_token`` and is cached per process until shortly before it
-expires. ``stable_token`` hands every caller the same token while it is valid, so concurrent Lambdas never
-invalidate each other's. When WeChat answers 40001 (token invalid: rotated elsewhere, or the secret reset) the
-client fetches the current token and retries once; only if WeChat hands back the very token it just refused does
-it ask for a new one with ``force_refresh`` (limited to a few a day, and it invalidates everyone's token).
+The access token (cache, renewal, the 40001 refresh) is the process's one access-token client,
+``common.wechat_api.WeChatServerApi``, shared with identity's phone-number exchange.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-import requests
 from common.settings import get_settings
-from common.snapshot import on_restore
+from common.wechat_api import TOKENS, AccessTokens, WeChatServerApi
+from common.wechat_api import WeChatUnavailable as Unavailable
 
-_http = requests.Session()
-on_restore(_http.close)  # SnapStart: pooled connections do not survive a restore
+__all__ = [
+    "AccessTokens",
+    "NoQuota",
+    "Refused",
+    "SubscribeMessageClient",
+    "SubscribeMessenger",
+    "Unavailable",
+]
 
-TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid credential, invalid token, token expired
 NO_QUOTA = 43101
 # Refused for good: bad openid, template id, data or page. Another try with the same message cannot succeed.
 REFUSED = frozenset({40003, 40037, 47003, 41030, 47001})
-EXPIRY_MARGIN_SECONDS = 300
 
 
 class NoQuota(Exception):
@@ -44,50 +43,10 @@ class Refused(Exception):
         self.errcode = errcode
 
 
-class Unavailable(Exception):
-    """WeChat could not be reached or failed for now; a later attempt may succeed."""
-
-
 class SubscribeMessenger(Protocol):
     def send(self, openid: str, template_id: str, page: str, data: dict[str, dict[str, str]]) -> None:
         """Send one subscription message; raises ``NoQuota``, ``Refused`` or ``Unavailable``."""
         ...
-
-
-@dataclass
-class _Token:
-    value: str
-    expires_at: float
-
-
-class AccessTokens:
-    """The process's access tokens, per (API base, appid); shared by every client instance in the process."""
-
-    def __init__(self) -> None:
-        self._tokens: dict[tuple[str, str], _Token] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str], now: float) -> str | None:
-        with self._lock:
-            token = self._tokens.get(key)
-            return token.value if token and token.expires_at > now else None
-
-    def put(self, key: tuple[str, str], value: str, expires_at: float) -> None:
-        with self._lock:
-            self._tokens[key] = _Token(value, expires_at)
-
-    def forget(self, key: tuple[str, str], value: str) -> None:
-        """Drop a token WeChat refused (unless another thread already replaced it)."""
-        with self._lock:
-            if (token := self._tokens.get(key)) and token.value == value:
-                del self._tokens[key]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._tokens.clear()
-
-
-TOKENS = AccessTokens()
 
 
 class SubscribeMessageClient:
@@ -102,13 +61,8 @@ class SubscribeMessageClient:
         tokens: AccessTokens = TOKENS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.appid = appid
-        self.secret = secret
+        self.api = WeChatServerApi(base_url, appid, secret, timeout=timeout, tokens=tokens, clock=clock)
         self.miniprogram_state = miniprogram_state
-        self.timeout = timeout
-        self.tokens = tokens
-        self.clock = clock  # for token expiry only: a monotonic clock, never the business clock
 
     @classmethod
     def from_settings(cls) -> SubscribeMessageClient:
@@ -121,42 +75,9 @@ class SubscribeMessageClient:
             timeout=s.http_timeout_seconds,
         )
 
-    def _post(self, path: str, body: dict[str, Any], params: dict[str, str] | None = None) -> dict[str, Any]:
-        try:
-            resp = _http.post(f"{self.base_url}{path}", params=params, json=body, timeout=self.timeout)
-            resp.raise_for_status()
-            data = resp.json()
-        except (requests.RequestException, ValueError) as exc:
-            # Not chained: a requests error's text holds the URL, and the URL holds the access token.
-            raise Unavailable(f"WeChat {path} is unavailable ({type(exc).__name__})") from None
-        if not isinstance(data, dict):
-            raise Unavailable(f"WeChat {path} answered something unexpected")
-        return data
-
     def access_token(self, *, force_refresh: bool = False) -> str:
-        """A valid access token: the cached one, or a fresh one from ``stable_token``."""
-        key = (self.base_url, self.appid)
-        if not force_refresh and (cached := self.tokens.get(key, self.clock())):
-            return cached
-        body = {
-            "grant_type": "client_credential",
-            "appid": self.appid,
-            "secret": self.secret,
-            "force_refresh": force_refresh,
-        }
-        data = self._post("/cgi-bin/stable_token", body)
-        token, expires_in = data.get("access_token"), data.get("expires_in")
-        if data.get("errcode") or not token or not isinstance(expires_in, int):
-            raise Unavailable(f"WeChat stable_token failed (errcode {data.get('errcode')})")
-        # Renew a little early, so a token never expires between the cache check and WeChat.
-        self.tokens.put(key, token, self.clock() + max(expires_in - EXPIRY_MARGIN_SECONDS, 0))
-        return token
-
-    def _refreshed_token(self, refused: str) -> str:
-        """The current token after WeChat refused ``refused``; forced only if WeChat still hands that one out."""
-        self.tokens.forget((self.base_url, self.appid), refused)
-        token = self.access_token()
-        return self.access_token(force_refresh=True) if token == refused else token
+        """The shared client's access token (cached; see ``common.wechat_api``)."""
+        return self.api.access_token(force_refresh=force_refresh)
 
     def send(self, openid: str, template_id: str, page: str, data: dict[str, dict[str, str]]) -> None:
         body = {
@@ -167,11 +88,7 @@ class SubscribeMessageClient:
             "miniprogram_state": self.miniprogram_state,
             "lang": "zh_CN",
         }
-        token = self.access_token()
-        result = self._post("/cgi-bin/message/subscribe/send", body, {"access_token": token})
-        if (result.get("errcode") or 0) in TOKEN_ERRORS:
-            token = self._refreshed_token(token)
-            result = self._post("/cgi-bin/message/subscribe/send", body, {"access_token": token})
+        result = self.api.call("/cgi-bin/message/subscribe/send", body)
         errcode = result.get("errcode") or 0
         if errcode == 0:
             return

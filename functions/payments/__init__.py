@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from common.lazy import exports
 
 if TYPE_CHECKING:
-    from functions.payments.ledger import split_earning
+    from functions.payments.ledger import split_earning, worker_of
+    from functions.payments.ledger_store import account_balances
     from functions.payments.notify import handle_payment_notification, resume_or_refund
     from functions.payments.service import (
         accrue_earning,
-        close_payment,
         complete_refund,
         payments_due,
         reconcile_payment,
@@ -30,9 +30,9 @@ __getattr__, __dir__ = exports(
     __name__,
     {
         "PayParams": "functions.payments.wechatpay_models",
+        "account_balances": "functions.payments.ledger_store",
         "accrue_earning": "functions.payments.service",
         "client_from_settings": "functions.payments.wechatpay",
-        "close_payment": "functions.payments.service",
         "complete_refund": "functions.payments.service",
         "handle_payment_notification": "functions.payments.notify",
         "payments_due": "functions.payments.service",
@@ -43,14 +43,15 @@ __getattr__, __dir__ = exports(
         "settle": "functions.payments.service",
         "split_earning": "functions.payments.ledger",
         "start_payment": "functions.payments.service",
+        "worker_of": "functions.payments.ledger",
     },
 )
 
 __all__ = [
     "PayParams",
+    "account_balances",
     "accrue_earning",
     "client_from_settings",
-    "close_payment",
     "complete_refund",
     "handle_payment_notification",
     "payments_due",
@@ -61,4 +62,5 @@ __all__ = [
     "settle",
     "split_earning",
     "start_payment",
+    "worker_of",
 ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
 from common.clock import iso
 from common.errors import Conflict, NotFound, RuleViolation
+from common.money import fen
 from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
 
@@ -19,8 +19,9 @@ def earnings(worker_id: str, *, limit: int, cursor: str | None) -> Earnings:
     """The worker's balances and their statement across their accounts, newest first."""
     accounts = {which: ledger.worker_account(worker_id, which) for which in ledger.WORKER_ACCOUNTS}
     totals = ledger_store.balances(list(accounts.values()))
-    start = decode_cursor(cursor, expect={"GSI2PK": f"WORKERLEDGER#{worker_id}"})
-    items, last = ledger_store.worker_entries(worker_id, limit, start)
+    start = decode_cursor(cursor, expect={"GSI2PK": ledger_store.worker_ledger_partition(worker_id)})
+    page = ledger_store.worker_entries(worker_id, limit, start)
+    items, last = page.items, page.last_key
     lines = [
         LedgerLine(
             tx_id=e.tx_id,
@@ -48,30 +49,21 @@ def _withdrawal(item: store.WithdrawalItem) -> Withdrawal:
     return Withdrawal.model_validate(item.attribute_values)
 
 
-def _idempotent_id(worker_id: str, key: str) -> str:
-    # The same worker and Idempotency-Key always name the same withdrawal, so a retry finds the first one.
-    return "wd" + hashlib.sha256(f"{worker_id}\n{key}".encode()).hexdigest()[:24]
-
-
 def request_withdrawal(
     worker_id: str,
     amount_fen: int,
     *,
     now: datetime,
     new_id: Callable[[], str],
-    idempotency_key: str | None = None,
 ) -> Withdrawal:
     """Ask to withdraw ``amount_fen`` of the available balance: at least the minimum, at most the balance, one
-    open withdrawal at a time. The money moves to withdrawing at once. A retry with the same Idempotency-Key and
-    amount returns the first withdrawal; with another amount it is refused."""
-    if type(amount_fen) is not int or amount_fen <= 0:
-        raise TypeError(f"amounts are positive integer fen, got {amount_fen!r}")
+    open withdrawal at a time (``settings.withdrawal_min_fen``). The money moves to withdrawing at once. (Retries
+    are told apart by the route's Idempotency-Key wrapper.)"""
+    fen(amount_fen, minimum=1)
     minimum = get_settings().withdrawal_min_fen
     if amount_fen < minimum:
         raise RuleViolation(f"the least you can withdraw is {minimum} fen", code="BELOW_MINIMUM")
-    withdrawal_id = _idempotent_id(worker_id, idempotency_key) if idempotency_key else f"wd{new_id()}"
-    if idempotency_key and (earlier := _replay(withdrawal_id, worker_id, amount_fen)) is not None:
-        return earlier
+    withdrawal_id = f"wd{new_id()}"
     item = store.WithdrawalItem(
         *store.withdrawal_key(withdrawal_id),
         id=withdrawal_id,
@@ -99,21 +91,9 @@ def request_withdrawal(
                 "a withdrawal is already open; wait for its decision", code="WITHDRAWAL_OPEN"
             ) from exc
         created = False
-    if not created:  # a concurrent retry with the same key won
-        earlier = _replay(withdrawal_id, worker_id, amount_fen)
-        if earlier is None:
-            raise Conflict("the withdrawal changed meanwhile, try again", code="WITHDRAWAL_CHANGED")
-        return earlier
+    if not created:
+        raise Conflict("the withdrawal changed meanwhile, try again", code="WITHDRAWAL_CHANGED")
     return _withdrawal(item)
-
-
-def _replay(withdrawal_id: str, worker_id: str, amount_fen: int) -> Withdrawal | None:
-    earlier = store.get_withdrawal(withdrawal_id)
-    if earlier is None:
-        return None
-    if earlier.worker_id != worker_id or int(earlier.amount_fen) != amount_fen:
-        raise Conflict("this Idempotency-Key was used for another request", code="IDEMPOTENCY_KEY_REUSED")
-    return _withdrawal(earlier)
 
 
 def decide_withdrawal(
@@ -136,13 +116,17 @@ def decide_withdrawal(
 
 def list_withdrawals(status: str, *, limit: int, cursor: str | None) -> Page[Withdrawal]:
     """Withdrawals in one status, newest first (operators)."""
-    start = decode_cursor(cursor, expect={"GSI1PK": f"WITHDRAWALS#{status}"})
-    items, last = store.withdrawals_by_status(status, limit, start)
-    return Page[Withdrawal](items=[_withdrawal(i) for i in items], next_cursor=encode_cursor(last))
+    start = decode_cursor(cursor, expect={"GSI1PK": store.withdrawals_partition(status)})
+    page = store.withdrawals_by_status(status, limit, start)
+    return Page[Withdrawal](
+        items=[_withdrawal(i) for i in page.items], next_cursor=encode_cursor(page.last_key)
+    )
 
 
 def worker_withdrawals(worker_id: str, *, limit: int, cursor: str | None) -> Page[Withdrawal]:
     """A worker's own withdrawals, newest first."""
-    start = decode_cursor(cursor, expect={"GSI2PK": f"WORKERWD#{worker_id}"})
-    items, last = store.withdrawals_of(worker_id, limit, start)
-    return Page[Withdrawal](items=[_withdrawal(i) for i in items], next_cursor=encode_cursor(last))
+    start = decode_cursor(cursor, expect={"GSI2PK": store.worker_withdrawals_partition(worker_id)})
+    page = store.withdrawals_of(worker_id, limit, start)
+    return Page[Withdrawal](
+        items=[_withdrawal(i) for i in page.items], next_cursor=encode_cursor(page.last_key)
+    )

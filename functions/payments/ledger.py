@@ -12,6 +12,7 @@ Accounts (``order:`` and ``worker:`` accounts are per order / per worker, the ot
 | ``order:{id}:refunding`` | refunds asked of WeChat Pay whose outcome has not arrived yet |
 | ``refunds`` | money returned to customers, sharded |
 | ``platform_revenue`` | the platform's commission, sharded |
+| ``platform_promotions`` | what the platform pays for discounts (member price, coupons, points): negative (a source), sharded |
 | ``worker:{id}:pending`` | a worker's expected earnings of completed orders still in the dispute window (待结算) |
 | ``worker:{id}:available`` | settled earnings the worker may withdraw (可提现) |
 | ``worker:{id}:withdrawing`` | withdrawals requested, awaiting an operator (提现中) |
@@ -29,15 +30,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from common.money import percent_of
+from common.money import fen, percent_of
 from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 
 CUSTOMER_PAYMENTS = "customer_payments"
 REFUNDS = "refunds"
 PLATFORM_REVENUE = "platform_revenue"
-SHARDED = frozenset({CUSTOMER_PAYMENTS, REFUNDS, PLATFORM_REVENUE})
-# Only the source of all money may go below zero; every other debit is conditioned on the balance covering it.
-MAY_GO_NEGATIVE = frozenset({CUSTOMER_PAYMENTS})
+PLATFORM_PROMOTIONS = "platform_promotions"
+SHARDED = frozenset({CUSTOMER_PAYMENTS, REFUNDS, PLATFORM_REVENUE, PLATFORM_PROMOTIONS})
+# Only the sources of money (the customers' payments, the platform's own money for discounts) may go below zero;
+# every other debit is conditioned on the balance covering it.
+MAY_GO_NEGATIVE = frozenset({CUSTOMER_PAYMENTS, PLATFORM_PROMOTIONS})
 
 WorkerAccount = Literal["pending", "available", "withdrawing", "withdrawn"]
 WORKER_ACCOUNTS: tuple[WorkerAccount, ...] = ("pending", "available", "withdrawing", "withdrawn")
@@ -134,8 +137,7 @@ def transaction(
     movements dropped, so callers can state a rule plainly (``held −x, pending −y``) without special cases."""
     merged: dict[str, int] = {}
     for account, amount in movements:
-        if type(amount) is not int:  # integer fen end to end; a float or bool here is a bug upstream
-            raise TypeError(f"amounts are integer fen, got {amount!r} for {account}")
+        fen(amount, minimum=None, what=f"the movement on {account}")
         merged[account] = merged.get(account, 0) + amount
     entries = tuple(Entry(account=a, amount_fen=v) for a, v in merged.items() if v != 0)
     return LedgerTransaction(id=tx_id, kind=kind, at=at, entries=entries, **refs)
@@ -234,13 +236,33 @@ def split_earning(
         ("commission_percent", commission_percent),
         ("late_cancellation_fee_fen", late_cancellation_fee_fen),
     ):
-        if type(value) is not int or value < 0:
-            raise TypeError(f"{name} must be a non-negative integer, got {value!r}")
+        fen(value, what=name)
     remaining = paid_fen - refunded_fen
     if remaining < 0 or late_cancellation_fee_fen > remaining or commission_percent > 100:
         raise ValueError("refunds exceed the payment, or the fee exceeds what remains")
     commission = percent_of(remaining - late_cancellation_fee_fen, commission_percent)
     return Split(commission, remaining - commission, late_cancellation_fee_fen)
+
+
+def promotion_subsidy(order_id: str, amount_fen: int, *, at: datetime) -> LedgerTransaction:
+    """The platform bears an order's discounts (DESIGN.md "Marketing"): at settlement it puts the discount on
+    what remains of the order into the order's held money, so the worker's earning and the commission are
+    computed on the undiscounted price."""
+    return transaction(
+        f"subsidy:{order_id}",
+        "promotion_subsidy",
+        at,
+        [(PLATFORM_PROMOTIONS, -amount_fen), (order_account(order_id), amount_fen)],
+        order_id=order_id,
+    )
+
+
+def subsidy_for(discount_fen: int, paid_fen: int, refunded_fen: int) -> int:
+    """The platform's share of a settled order's discount: all of it when nothing was refunded, in proportion
+    to what remains after refunds otherwise (a fully refunded order gets none), rounded down."""
+    if discount_fen <= 0 or paid_fen <= 0 or refunded_fen >= paid_fen:
+        return 0
+    return discount_fen * (paid_fen - refunded_fen) // paid_fen
 
 
 def earning_accrued(

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from common.clock import iso
 from common.db import Item, connection
 from common.errors import Conflict, RuleViolation
+from common.pagination import StorePage
 from common.settings import get_settings
 from common.table import GSI1, GSI2
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -258,30 +259,16 @@ def audit() -> list[str]:
     return problems
 
 
-def worker_entries(
-    worker_id: str, limit: int, start: dict[str, Any] | None
-) -> tuple[list[LedgerEntryItem], dict[str, Any] | None]:
+def worker_ledger_partition(worker_id: str) -> str:
+    return f"WORKERLEDGER#{worker_id}"
+
+
+def worker_entries(worker_id: str, limit: int, start: dict[str, Any] | None) -> StorePage[LedgerEntryItem]:
     """A worker's statement across their accounts, newest first."""
     result = LedgerEntryItem.by_worker.query(
-        f"WORKERLEDGER#{worker_id}", scan_index_forward=False, limit=limit, last_evaluated_key=start
+        worker_ledger_partition(worker_id), scan_index_forward=False, limit=limit, last_evaluated_key=start
     )
-    items = list(result)
-    return items, result.last_evaluated_key
-
-
-def entries(
-    account: str, limit: int, start: dict[str, Any] | None
-) -> tuple[list[LedgerEntryItem], dict | None]:
-    """One unsharded account's entries, newest first."""
-    result = LedgerEntryItem.query(
-        f"LEDGER#{account}",
-        LedgerEntryItem.SK < "BALANCE",
-        scan_index_forward=False,
-        limit=limit,
-        last_evaluated_key=start,
-    )
-    items = list(result)
-    return items, result.last_evaluated_key
+    return StorePage.of(result)
 
 
 __all__ = ["Refused", "Write", "audit", "balance", "balances", "ledger_sum", "logical_account", "post"]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from common.models import Strict
 from common.money import Fen
+from common.pagination import PageQuery
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 RefundStatus = Literal["PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL"]  # WeChat Pay's refund statuses
 WithdrawalStatus = Literal["requested", "paid", "rejected"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class RefundView(BaseModel):
@@ -77,10 +75,8 @@ class WithdrawalRejection(Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class WithdrawalQuery(BaseModel):
+class WithdrawalQuery(PageQuery):
     status: WithdrawalStatus = "requested"
-    limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = None
 
 
 class Withdrawal(BaseModel):

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from common.clock import iso
 from common.errors import Conflict, NotFound, RuleViolation, WeChatPayError
 from common.log import logger
-from common.money import percent_of
+from common.money import fen, percent_of
 from common.settings import get_settings
 
 from functions.payments import ledger, ledger_store, store
@@ -24,15 +24,6 @@ from functions.payments.wechatpay_models import PayParams
 
 PREPAY_VALID = timedelta(hours=2)  # WeChat Pay's prepay_id lifetime
 PREPAY_REUSE_MARGIN = timedelta(minutes=10)  # renew a little early, so the payer never gets an expired one
-
-
-def _fen(amount: object, *, allow_zero: bool = False) -> int:
-    # Integer fen end to end: refuse a float, a bool or a negative amount instead of rounding it.
-    if type(amount) is not int or amount < 0 or (amount == 0 and not allow_zero):
-        raise TypeError(
-            f"amounts are {'non-negative' if allow_zero else 'positive'} integer fen, got {amount!r}"
-        )
-    return amount
 
 
 def notify_url(kind: str = "notify") -> str:
@@ -61,7 +52,7 @@ def start_payment(
 ) -> PayParams:
     """The mini-program's payment parameters for an order. Calling it again for the same order reuses the prepay
     while it is valid; the trade is the order (out_trade_no = order id), so it can be paid once only."""
-    _fen(total_fen)
+    fen(total_fen, minimum=1)
     payment = store.get_payment(order_id)
     if payment is not None:
         if payment.status == "paid":
@@ -110,7 +101,7 @@ def record_payment(order_id: str, *, transaction_id: str, amount_fen: int, now: 
 
     ``RuleViolation`` AMOUNT_MISMATCH if WeChat Pay reports another amount than the order's (nothing recorded),
     ``NotFound`` if no payment was ever started for the order."""
-    _fen(amount_fen)
+    fen(amount_fen, minimum=1)
     payment = store.get_payment(order_id)
     if payment is None:
         raise NotFound("no payment was started for this order")
@@ -150,25 +141,6 @@ def reconcile_payment(order_id: str, *, now: datetime, wechat: WeChatPay) -> Pay
     )
 
 
-def close_payment(order_id: str, *, now: datetime, wechat: WeChatPay) -> PaymentCheck:
-    """Close an unpaid trade (payment timeout) so it can no longer be paid. If it was paid meanwhile, the
-    payment is recorded instead and ``trade_state`` is SUCCESS: the caller must then refund or proceed."""
-    payment = store.get_payment(order_id)
-    if payment is None or payment.status == "closed":
-        return PaymentCheck(order_id=order_id, trade_state="CLOSED")
-    if payment.status == "paid":
-        return PaymentCheck(order_id=order_id, trade_state="SUCCESS", transaction_id=payment.transaction_id)
-    try:
-        wechat.close(order_id)
-    except WeChatPayError as exc:
-        if exc.provider_code == "ORDERPAID":
-            return reconcile_payment(order_id, now=now, wechat=wechat)
-        if exc.provider_code != "ORDER_NOT_EXIST":
-            raise
-    store.mark_closed(order_id)
-    return PaymentCheck(order_id=order_id, trade_state="CLOSED")
-
-
 # -- refunds ----------------------------------------------------------------------------------------------------
 
 
@@ -187,7 +159,7 @@ def request_refund(
 ) -> store.RefundItem:
     """Record a refund of ``refund_fen`` and set the money aside (not yet asking WeChat Pay). Idempotent by
     ``key``: the same key gives the same refund. Partial refunds add up to at most what was paid."""
-    _fen(refund_fen)
+    fen(refund_fen, minimum=1)
     out_refund_no = refund_number(order_id, key)
     existing = store.get_refund(order_id, out_refund_no)
     if existing is not None:
@@ -253,7 +225,7 @@ def refund(
     ``key`` (default: the reason) reuses the same out_refund_no, so WeChat Pay never refunds twice. None when
     there is nothing to refund (zero, or the order was never paid). The outcome arrives by notification unless
     WeChat Pay answers it at once."""
-    if _fen(refund_fen, allow_zero=True) == 0:
+    if fen(refund_fen) == 0:
         return None
     payment = store.get_payment(order_id)
     if payment is None or payment.status != "paid":
@@ -341,11 +313,14 @@ def settle(
     *,
     commission_percent: int,
     late_cancellation_fee_fen: int = 0,
+    discount_fen: int = 0,
     now: datetime,
 ) -> SettlementView | None:
     """After the dispute window: worker earning = paid total − refunds − commission (the order's snapshot
     percent; a late-cancellation fee goes to the worker whole), credited as available; the commission becomes
-    platform revenue. Once per order (a repeat returns the same result); None if the order was never paid.
+    platform revenue. ``discount_fen`` (the order's member, coupon and points lines) is borne by the platform:
+    its share for what remains after refunds is added from ``platform_promotions`` first, so earning and
+    commission are computed on the undiscounted price. Once per order (a repeat returns the same result); None if the order was never paid.
     ``Conflict`` REFUND_IN_FLIGHT while WeChat Pay has not answered a refund: retry later."""
     payment = store.get_payment(order_id)
     if payment is None or payment.status != "paid":
@@ -356,7 +331,11 @@ def settle(
         if payment.pending_worker_id and payment.pending_worker_id != worker_id:
             raise Conflict("the order's pending earning belongs to another worker", code="WORKER_MISMATCH")
         paid, refunded = int(payment.paid_fen), int(payment.refunded_fen or 0)
-        split = ledger.split_earning(paid, refunded, commission_percent, late_cancellation_fee_fen)
+        # The platform bears the discounts: its subsidy joins the held money (once: the id is the order's).
+        subsidy = ledger.subsidy_for(discount_fen, paid, refunded) if not late_cancellation_fee_fen else 0
+        if subsidy:
+            ledger_store.post(ledger.promotion_subsidy(order_id, subsidy, at=now))
+        split = ledger.split_earning(paid + subsidy, refunded, commission_percent, late_cancellation_fee_fen)
         held = ledger_store.balance(ledger.order_account(order_id))
         pending = int(payment.pending_fen or 0)
         tx = None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from common.db import Item
+from common.pagination import StorePage
 from common.table import GSI1, GSI2, GSI3
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
@@ -153,14 +154,6 @@ def apply_payment(payment: PaymentItem, tx: LedgerTransaction, *, transaction_id
         return ledger_store.post(tx, also=[paid])
     except Refused:
         return False  # the payment item says paid already: the same payment, applied before
-
-
-def mark_closed(order_id: str) -> None:
-    """The trade was closed at WeChat Pay: it can no longer be paid (no money moves)."""
-    PaymentItem(*payment_key(order_id)).update(
-        actions=[PaymentItem.status.set("closed"), PaymentItem.GSI3PK.remove(), PaymentItem.GSI3SK.remove()],
-        condition=PaymentItem.status == "prepaid",
-    )
 
 
 def payments_due(bucket: str, until: str) -> list[PaymentItem]:
@@ -364,21 +357,26 @@ def decide_withdrawal(
         return False
 
 
-def withdrawals_by_status(
-    status: str, limit: int, start: dict[str, Any] | None
-) -> tuple[list[WithdrawalItem], dict[str, Any] | None]:
+def withdrawals_partition(status: str) -> str:
+    return f"WITHDRAWALS#{status}"
+
+
+def worker_withdrawals_partition(worker_id: str) -> str:
+    return f"WORKERWD#{worker_id}"
+
+
+def withdrawals_by_status(status: str, limit: int, start: dict[str, Any] | None) -> StorePage[WithdrawalItem]:
     result = WithdrawalItem.by_status.query(
-        f"WITHDRAWALS#{status}", scan_index_forward=False, limit=limit, last_evaluated_key=start
+        withdrawals_partition(status), scan_index_forward=False, limit=limit, last_evaluated_key=start
     )
-    items = list(result)
-    return items, result.last_evaluated_key
+    return StorePage.of(result)
 
 
-def withdrawals_of(
-    worker_id: str, limit: int, start: dict[str, Any] | None
-) -> tuple[list[WithdrawalItem], dict[str, Any] | None]:
+def withdrawals_of(worker_id: str, limit: int, start: dict[str, Any] | None) -> StorePage[WithdrawalItem]:
     result = WithdrawalItem.by_worker.query(
-        f"WORKERWD#{worker_id}", scan_index_forward=False, limit=limit, last_evaluated_key=start
+        worker_withdrawals_partition(worker_id),
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=start,
     )
-    items = list(result)
-    return items, result.last_evaluated_key
+    return StorePage.of(result)

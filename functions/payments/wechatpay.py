@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 import requests
 from common.clock import clock
 from common.errors import InvalidNotification, WeChatPayError
+from common.money import fen
 from common.settings import get_settings
 from common.snapshot import on_restore
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -158,7 +159,7 @@ class WeChatPayClient:
         time_expire: datetime | None = None,
         attach: str | None = None,
     ) -> str:
-        _require_fen(total_fen, positive=True)
+        fen(total_fen, minimum=1)
         body: dict[str, Any] = {
             "appid": self.config.appid,
             "mchid": self.config.mchid,
@@ -217,8 +218,8 @@ class WeChatPayClient:
         reason: str,
         notify_url: str,
     ) -> Refund:
-        _require_fen(refund_fen, positive=True)
-        _require_fen(total_fen, positive=True)
+        fen(refund_fen, minimum=1)
+        fen(total_fen, minimum=1)
         body = {
             "out_trade_no": out_trade_no,
             "out_refund_no": out_refund_no,
@@ -303,12 +304,6 @@ class WeChatPayClient:
             raise WeChatPayError(
                 "WeChat Pay answered something that is not JSON", provider_status=resp.status_code
             ) from exc
-
-
-def _require_fen(amount: Any, *, positive: bool = False) -> None:
-    # Money is integer fen end to end: a float or bool here is a bug upstream, not something to round.
-    if type(amount) is not int or (positive and amount <= 0):
-        raise TypeError(f"amounts are positive integer fen, got {amount!r}")
 
 
 def _error_of(raw: bytes) -> tuple[str, str]:

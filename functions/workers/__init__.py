@@ -1,12 +1,14 @@
 """Workers (家政人员): profiles, onboarding and verification, availability, the switch, the slot calendar, media.
 
 Other capabilities may call (shared/INTERFACES.md):
-- ``get_public_profile(worker_id) -> WorkerPublic``
+- ``get_public_profile(worker_id) -> WorkerPublic``, ``ensure_public(worker_id)`` (NotFound unless verified)
 - ``check_bookable(worker_id, category_ids, service_id, start, end, *, now, lat=None, lng=None)``
 - ``hold_slots(tx, worker_id, start, end, order_id)``, ``release_slots(worker_id, start, end, order_id)``,
   ``order_finished(worker_id, order_id)``, ``slot_keys(start, end, buffer_minutes)``
-- ``record_rating(worker_id, *, attitude, skill, quality)`` (reviews), ``set_credit_score(worker_id, score, *, now)``
-  (credit): the only ways to change a worker's rating and credit, so the matching index stays in step.
+- ``record_rating(worker_id, *, attitude, skill, quality, tx=None, remove=False)`` and ``refresh_rating(worker_id)``
+  (reviews), ``set_credit_score(worker_id, score, *, now, matchable, max_active_orders)`` (credit): the only ways
+  to change a worker's rating and credit, so the matching index, the concurrent-order cap and matchability stay in
+  step.
 - ``seed_workers(*, now, count, worker_ids)`` and ``seed_demo_workers(ctx)`` (the local stack's seed hook).
 Matching reads the directory: ``nearby_cards``, ``card_problem``, ``booking_loads``, ``keys_per_worker``,
 ``summarize``, ``WorkerCard``, ``WorkerLoad``, ``skill_fit``, ``credit_level``, ``SLOT_MINUTES``.
@@ -30,7 +32,13 @@ if TYPE_CHECKING:
         summarize,
     )
     from functions.workers.seed import seed_demo_workers, seed_workers
-    from functions.workers.service import get_public_profile, record_rating, set_credit_score
+    from functions.workers.service import (
+        ensure_public,
+        get_public_profile,
+        record_rating,
+        refresh_rating,
+        set_credit_score,
+    )
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
 __getattr__, __dir__ = exports(
@@ -45,12 +53,14 @@ __getattr__, __dir__ = exports(
         "card_problem": "functions.workers.search",
         "check_bookable": "functions.workers.calendar",
         "credit_level": "functions.workers.rules",
+        "ensure_public": "functions.workers.service",
         "get_public_profile": "functions.workers.service",
         "hold_slots": "functions.workers.calendar",
         "keys_per_worker": "functions.workers.search",
         "nearby_cards": "functions.workers.search",
         "order_finished": "functions.workers.calendar",
         "record_rating": "functions.workers.service",
+        "refresh_rating": "functions.workers.service",
         "release_slots": "functions.workers.calendar",
         "seed_demo_workers": "functions.workers.seed",
         "seed_workers": "functions.workers.seed",
@@ -71,12 +81,14 @@ __all__ = [
     "card_problem",
     "check_bookable",
     "credit_level",
+    "ensure_public",
     "get_public_profile",
     "hold_slots",
     "keys_per_worker",
     "nearby_cards",
     "order_finished",
     "record_rating",
+    "refresh_rating",
     "release_slots",
     "seed_demo_workers",
     "seed_workers",

@@ -19,6 +19,7 @@ from functions.workers.models import BookedSlot, Calendar, WorkerRecord
 MESSAGES = {
     "not_verified": "the worker is not verified",
     "suspended": "the worker is suspended",
+    "restricted": "the worker's credit is restricted (受限)",
     "resting": "the worker is not taking orders now (休息中)",
     "lacks_skill": "the worker does not offer this service",
     "unhealthy": "the worker is not fit to work",
@@ -59,6 +60,8 @@ def booking_problem(
         return "suspended"
     if record.status != rules.VERIFIED:
         return "not_verified"
+    if not record.credit_matchable:
+        return "restricted"
     if not record.accepting:
         return "resting"
     index = record.skill_index

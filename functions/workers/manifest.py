@@ -16,7 +16,6 @@ ROUTES = (
     ("POST", "/v1/admin/workers/{worker_id}/suspend", "functions.workers.api.suspend_worker"),
     ("POST", "/v1/admin/workers/{worker_id}/reinstate", "functions.workers.api.reinstate_worker"),
     ("GET", "/v1/workers/{worker_id}", "functions.workers.api.get_public"),
-    ("GET", "/v1/workers/{worker_id}/reviews", "functions.workers.api.get_reviews"),
 )
 
 # Modules whose blueprint ``bp`` declares this capability's tasks, consumers and jobs.

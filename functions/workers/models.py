@@ -10,8 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
+from common.errors import RuleViolation
+from common.models import Strict
+from common.pagination import PageQuery
 from common.settings import get_settings
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from functions.workers.rules import CardSkill
 
@@ -25,10 +28,6 @@ HalfHour = Annotated[str, StringConstraints(pattern=r"^(([01][0-9]|2[0-3]):[03]0
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WorkerStatus = Literal["pending", "verified", "rejected", "suspended"]  # 待审核, 已认证, 未通过, 已停用
 Gender = Literal["female", "male"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Certificate(Strict):
@@ -92,17 +91,18 @@ class SkillRef(BaseModel):
 class AvailabilityIn(Strict):
     """``PUT /v1/worker/availability``: weekly template and days off (API.md)."""
 
-    weekly: dict[Weekday, list[tuple[HalfHour, HalfHour]]] = Field(default={})
+    weekly: dict[Weekday, Annotated[list[tuple[HalfHour, HalfHour]], Field(max_length=6)]] = Field(default={})
     days_off: list[date] = Field(default=[], max_length=366)
 
     @model_validator(mode="after")
     def _intervals_are_ordered(self) -> AvailabilityIn:
+        # A rule the schema cannot state (start before end): 422 with its own code, not a schema refusal.
         for day, intervals in self.weekly.items():
-            if len(intervals) > 6:
-                raise ValueError(f"{day}: at most 6 intervals")
             for start, end in intervals:
                 if start >= end:
-                    raise ValueError(f"{day}: {start}-{end} must start before it ends")
+                    raise RuleViolation(
+                        f"{day}: {start}-{end} must start before it ends", code="INVALID_HOURS"
+                    )
         return self
 
 
@@ -159,10 +159,8 @@ class NoteIn(Strict):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
-class AdminWorkersQuery(Strict):
+class AdminWorkersQuery(PageQuery):
     status: WorkerStatus = "pending"
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
-    cursor: str | None = None
 
 
 class Rating(BaseModel):
@@ -230,20 +228,6 @@ class WorkerSummary(BaseModel):
     completed_orders: int
 
 
-class ReviewPublic(BaseModel):
-    """A customer's review of the worker (written by the reviews capability)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    order_id: str | None = None
-    attitude: int | None = None
-    skill: int | None = None
-    quality: int | None = None
-    text: str = ""
-    author: str | None = Field(None, description="the customer's nickname; null when anonymous")
-    created_at: str | None = None
-
-
 class MediaIn(Strict):
     kind: Literal["photo", "case_photo", "video", "certificate"]
     content_type: Literal["image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime"]
@@ -282,6 +266,8 @@ class WorkerRecord(BaseModel):
     days_off: list[str]
     accepting: bool = True
     credit_score: int
+    credit_matchable: bool = True  # False while the credit level is restricted (set by the credit capability)
+    credit_order_cap: int | None = None  # the credit level's concurrent-order cap (None: the platform's)
     last_review: Review | None = None
     verified_at: str | None = None
     since: str

@@ -105,8 +105,14 @@ def age(birth_year: int, today: date) -> int:
     return today.year - birth_year
 
 
-def credit_level(score: int, levels: Sequence[tuple[int, str]]) -> str:
-    """The first level (from the top) whose minimum the score reaches."""
+RESTRICTED = "restricted"  # 受限: below ``credit_restricted_below``, never matched nor bookable
+
+
+def credit_level(score: int, levels: Sequence[tuple[int, str]], restricted_below: int = 0) -> str:
+    """``restricted`` below ``restricted_below``; else the first level (from the top) whose minimum the score
+    reaches."""
+    if score < restricted_below:
+        return RESTRICTED
     for minimum, name in sorted(levels, reverse=True):
         if score >= minimum:
             return name
@@ -150,9 +156,10 @@ def status_after_reinstate(current: str, was_verified: bool) -> str:
     return VERIFIED if was_verified else PENDING
 
 
-def is_matchable(status: str, accepting: bool, health_status: str) -> bool:
-    """Whether the worker belongs in the matching index at all (the date-dependent checks come later)."""
-    return status == VERIFIED and accepting and health_status == "healthy"
+def is_matchable(status: str, accepting: bool, health_status: str, credit_matchable: bool = True) -> bool:
+    """Whether the worker belongs in the matching index at all (the date-dependent checks come later); a worker
+    whose credit is ``restricted`` never is."""
+    return status == VERIFIED and accepting and health_status == "healthy" and credit_matchable
 
 
 # --- skills in the index ----------------------------------------------------------------------------------

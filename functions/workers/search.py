@@ -101,6 +101,7 @@ class WorkerLoad:
     active_orders: int
     completed_orders: int
     rating: Rating
+    order_cap: int | None = None  # the credit level's concurrent-order cap (None: the platform's)
 
 
 def keys_per_worker(start: datetime, end: datetime) -> int:
@@ -123,6 +124,7 @@ def booking_loads(worker_ids: Sequence[str], start: datetime, end: datetime) -> 
             active_orders=int(stats.active_orders or 0) if stats else 0,
             completed_orders=int(stats.completed_orders or 0) if stats else 0,
             rating=rating_of(stats),
+            order_cap=int(stats.order_cap) if stats and stats.order_cap is not None else None,
         )
     return loads
 

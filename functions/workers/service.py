@@ -12,6 +12,7 @@ from common.clock import business_tz, clock, iso
 from common.errors import Conflict, NotFound, RuleViolation
 from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
+from pynamodb.transactions import TransactWrite
 
 from functions.catalog import category_tree
 from functions.workers import rules, slot_store, store
@@ -26,7 +27,6 @@ from functions.workers.models import (
     PublicHealth,
     Rating,
     Review,
-    ReviewPublic,
     SkillRef,
     WorkerAdminSummary,
     WorkerOwn,
@@ -270,8 +270,9 @@ def reinstate(worker_id: str, note: str, *, operator_id: str, now: datetime) -> 
 
 def list_workers(query: AdminWorkersQuery) -> Page[WorkerAdminSummary]:
     """Workers in one status, longest waiting first (the review queue for ``pending``)."""
-    start = decode_cursor(query.cursor, expect={"GSI1PK": f"WORKERS#{query.status}"})
-    records, last = store.list_by_status(query.status, query.limit, start)
+    start = decode_cursor(query.cursor, expect={"GSI1PK": store.status_partition(query.status)})
+    page = store.list_by_status(query.status, query.limit, start)
+    records, last = page.items, page.last_key
     items = [
         WorkerAdminSummary(id=r.id, name=r.profile.name, status=r.status, skills=r.skills, since=r.since)
         for r in records
@@ -279,30 +280,71 @@ def list_workers(query: AdminWorkersQuery) -> Page[WorkerAdminSummary]:
     return Page[WorkerAdminSummary](items=items, next_cursor=encode_cursor(last))
 
 
-def set_credit_score(worker_id: str, score: int, *, now: datetime) -> None:
-    """For the credit capability: the worker's new 信用分 (0-1000), also used by matching from now on."""
+def set_credit_score(
+    worker_id: str,
+    score: int,
+    *,
+    now: datetime,
+    matchable: bool = True,
+    max_active_orders: int | None = None,
+) -> None:
+    """For the credit capability: the worker's new 信用分 (0-1000), used by matching from now on, with the
+    level's effects that workers enforce: ``matchable`` False (``restricted``) takes the worker out of matching
+    and bookings; ``max_active_orders`` caps their concurrent orders below the platform's limit (None: no cap
+    of its own). NotFound for a worker without a profile."""
     if not 0 <= score <= 1000:
         raise RuleViolation("a credit score is 0-1000")
+    if max_active_orders is not None and max_active_orders < 0:
+        raise RuleViolation("a concurrent-order cap is 0 or more")
 
     def decide(current: WorkerRecord | None) -> Decision:
-        return _existing(current).model_copy(update={"credit_score": score, "updated_at": iso(now)}), None
+        changes = {
+            "credit_score": score,
+            "credit_matchable": matchable,
+            "credit_order_cap": max_active_orders,
+            "updated_at": iso(now),
+        }
+        return _existing(current).model_copy(update=changes), None
 
     _change(worker_id, decide)
 
 
-def record_rating(worker_id: str, *, attitude: int, skill: int, quality: int) -> None:
-    """For the reviews capability: count one customer review (1-5 each) into the worker's rating."""
+def record_rating(
+    worker_id: str,
+    *,
+    attitude: int,
+    skill: int,
+    quality: int,
+    tx: TransactWrite | None = None,
+    remove: bool = False,
+) -> None:
+    """For the reviews capability: count one customer review (1-5 each) into the worker's rating (ADD on the
+    counters), or take a hidden one out again (``remove``). With ``tx`` the count joins the caller's
+    transaction (the review and its count commit together) and the caller calls ``refresh_rating`` after the
+    commit; without, the cards' snapshot is refreshed here."""
     if not all(1 <= v <= 5 for v in (attitude, skill, quality)):
         raise RuleViolation("review scores are 1-5")
-    stats = store.add_rating(worker_id, attitude, skill, quality)
+    sign = -1 if remove else 1
+    if tx is not None:
+        store.add_rating_in(tx, worker_id, attitude, skill, quality, sign)
+        return
+    stats = store.add_rating(worker_id, attitude, skill, quality, sign)
     store.refresh_card_ratings(worker_id, stats)
+
+
+def refresh_rating(worker_id: str) -> None:
+    """Copy the worker's current rating onto their matching index entries (idempotent; never goes back)."""
+    stats = store.get_stats(worker_id, consistent=True)
+    if stats is not None:
+        store.refresh_card_ratings(worker_id, stats)
 
 
 # --- what everyone sees -----------------------------------------------------------------------------------
 
 
 def credit_of(score: int) -> Credit:
-    return Credit(score=score, level=rules.credit_level(score, get_settings().credit_levels))
+    s = get_settings()
+    return Credit(score=score, level=rules.credit_level(score, s.credit_levels, s.credit_restricted_below))
 
 
 def rating_of(stats: store.StatsItem | slot_store.LoadItem | None) -> Rating:
@@ -319,6 +361,11 @@ def rating_of(stats: store.StatsItem | slot_store.LoadItem | None) -> Rating:
         quality=averages[2],
         overall=round(store.overall_of(stats), 2),
     )
+
+
+def ensure_public(worker_id: str) -> None:
+    """NotFound unless the worker has been verified (what may be shown publicly about them)."""
+    _public_record(worker_id)
 
 
 def _public_record(worker_id: str) -> WorkerRecord:
@@ -364,15 +411,3 @@ def get_public_profile(worker_id: str, *, now: datetime | None = None) -> Worker
         credit=credit_of(record.credit_score),
         completed_orders=int(stats.completed_orders or 0) if stats else 0,
     )
-
-
-def list_reviews(worker_id: str, *, limit: int, cursor: str | None) -> Page[ReviewPublic]:
-    """The worker's reviews, newest first (written by the reviews capability; anonymous ones without author)."""
-    _public_record(worker_id)
-    start = decode_cursor(cursor, expect={"PK": store.pk(worker_id)})
-    items, last = store.list_reviews(worker_id, limit, start)
-    reviews = [
-        ReviewPublic.model_validate(i.attribute_values | ({"author": None} if i.anonymous else {}))
-        for i in items
-    ]
-    return Page[ReviewPublic](items=reviews, next_cursor=encode_cursor(last))

@@ -37,6 +37,7 @@ class LoadItem(Item):
     rating_skill = NumberAttribute(null=True)
     rating_quality = NumberAttribute(null=True)
     matchable = BooleanAttribute(null=True)
+    order_cap = NumberAttribute(null=True)
 
 
 def load_items(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LoadItem]:
@@ -62,7 +63,13 @@ def add_hold(
     tx.update(
         StatsItem(key, "STATS"),
         actions=[StatsItem.active_orders.add(1)],
-        condition=StatsItem.active_orders.does_not_exist() | (StatsItem.active_orders < limit),
+        condition=(StatsItem.active_orders.does_not_exist() | (StatsItem.active_orders < limit))
+        # the credit level's own cap, when it has one (API.md "max_concurrent_orders")
+        & (
+            StatsItem.order_cap.does_not_exist()
+            | (StatsItem.active_orders.does_not_exist() & (StatsItem.order_cap > 0))
+            | (StatsItem.active_orders < StatsItem.order_cap)
+        ),
     )
 
 

@@ -5,7 +5,6 @@
 - skill card:   WORKER#{id} / SKILL#{category} GSI2 SKILLGEO#{category}#{geohash4} / {geohash9}#{id}, only while
                 the worker is matchable (sparse), so matching reads matchable workers near the address only
 - audit:        WORKER#{id} / AUDIT#{at}#{id}       each submission and operator decision
-- review:       WORKER#{id} / REVIEW#{ts}#{order}   written by the reviews capability; read here for the list
 Slot locks and active-order markers are in ``slot_store``.
 """
 
@@ -18,6 +17,7 @@ from typing import Any
 from common.db import Item, connection
 from common.geo import CellRange, encode
 from common.ids import new_id
+from common.pagination import StorePage
 from common.table import GSI1, GSI2
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -47,6 +47,8 @@ class ProfileItem(Item):
     status = UnicodeAttribute()
     accepting = BooleanAttribute()
     credit_score = NumberAttribute()
+    credit_matchable = BooleanAttribute(null=True)
+    credit_order_cap = NumberAttribute(null=True)
     profile = JSONAttribute()  # ProfileIn, as the worker sent it (holds private fields)
     skills = JSONAttribute()  # [SkillRef]
     skill_index = JSONAttribute()  # {category: {"via", "services"}}
@@ -67,7 +69,9 @@ class StatsItem(Item):
     rating_attitude = NumberAttribute(null=True)  # sums of 1-5 scores
     rating_skill = NumberAttribute(null=True)
     rating_quality = NumberAttribute(null=True)
+    rating_seq = NumberAttribute(null=True)  # +1 on every rating change, so card snapshots never go back
     matchable = BooleanAttribute(null=True)  # mirrors the profile, read with the slot locks
+    order_cap = NumberAttribute(null=True)  # the credit level's concurrent-order cap (None: the platform's)
 
 
 class CardItem(Item):
@@ -89,6 +93,7 @@ class CardItem(Item):
     credit_score = NumberAttribute()
     rating_count = NumberAttribute(null=True)
     rating_overall = NumberAttribute(null=True)
+    rating_seq = NumberAttribute(null=True)
     name = UnicodeAttribute()
     gender = UnicodeAttribute()
     birth_year = NumberAttribute()
@@ -102,17 +107,6 @@ class AuditItem(Item):
     note = UnicodeAttribute()
     by = UnicodeAttribute()
     at = UnicodeAttribute()
-
-
-class ReviewItem(Item):
-    order_id = UnicodeAttribute(null=True)
-    attitude = NumberAttribute(null=True)
-    skill = NumberAttribute(null=True)
-    quality = NumberAttribute(null=True)
-    text = UnicodeAttribute(null=True)
-    anonymous = BooleanAttribute(null=True)
-    author = UnicodeAttribute(null=True)
-    created_at = UnicodeAttribute(null=True)
 
 
 @lru_cache(maxsize=1)
@@ -219,7 +213,9 @@ def save(
 ) -> bool:
     """Write the profile, its skill cards (indexed only while matchable) and the matchable flag in one
     transaction; False when the profile changed since it was read (its version moved)."""
-    matchable = is_matchable(record.status, record.accepting, record.profile.health.status)
+    matchable = is_matchable(
+        record.status, record.accepting, record.profile.health.status, record.credit_matchable
+    )
     key = pk(record.id)
     try:
         with TransactWrite(connection=tx_connection()) as tx:
@@ -234,7 +230,12 @@ def save(
                 tx.update(CardItem(key, f"SKILL#{category_id}"), actions=actions)
             for category_id in set(previous.skill_index if previous else ()) - set(record.skill_index):
                 tx.delete(CardItem(key, f"SKILL#{category_id}"))
-            tx.update(StatsItem(key, "STATS"), actions=[StatsItem.matchable.set(matchable)])
+            cap = record.credit_order_cap
+            stats_actions = [
+                StatsItem.matchable.set(matchable),
+                StatsItem.order_cap.set(cap) if cap is not None else StatsItem.order_cap.remove(),
+            ]
+            tx.update(StatsItem(key, "STATS"), actions=stats_actions)
             if audit is not None:
                 tx.save(audit, condition=AuditItem.SK.does_not_exist())
     except TransactWriteError as exc:
@@ -271,56 +272,63 @@ def bulk_put(records: Iterable[WorkerRecord]) -> int:
     return written
 
 
-def get_stats(worker_id: str) -> StatsItem | None:
+def get_stats(worker_id: str, *, consistent: bool = False) -> StatsItem | None:
     try:
-        return StatsItem.get(pk(worker_id), "STATS")
+        return StatsItem.get(pk(worker_id), "STATS", consistent_read=consistent)
     except DoesNotExist:
         return None
 
 
-def list_by_status(status: str, limit: int, start: dict | None) -> tuple[list[WorkerRecord], dict | None]:
-    result = ProfileItem.by_status.query(f"WORKERS#{status}", limit=limit, last_evaluated_key=start)
-    items = [_record(i) for i in result]
-    return items, result.last_evaluated_key
+def status_partition(status: str) -> str:
+    return f"WORKERS#{status}"
 
 
-def add_rating(worker_id: str, attitude: int, skill: int, quality: int) -> StatsItem:
+def list_by_status(status: str, limit: int, start: dict | None) -> StorePage[WorkerRecord]:
+    result = ProfileItem.by_status.query(status_partition(status), limit=limit, last_evaluated_key=start)
+    return StorePage([_record(i) for i in result], result.last_evaluated_key)
+
+
+def rating_actions(attitude: int, skill: int, quality: int, sign: int) -> list[Action]:
+    """ADD one review's scores to the counters (``sign`` -1 takes a hidden review out again)."""
+    return [
+        StatsItem.rating_count.add(sign),
+        StatsItem.rating_attitude.add(sign * attitude),
+        StatsItem.rating_skill.add(sign * skill),
+        StatsItem.rating_quality.add(sign * quality),
+        StatsItem.rating_seq.add(1),
+    ]
+
+
+def add_rating(worker_id: str, attitude: int, skill: int, quality: int, sign: int = 1) -> StatsItem:
     """ADD one review's scores to the counters; the counters after it."""
     stats = StatsItem(pk(worker_id), "STATS")
-    stats.update(
-        actions=[
-            StatsItem.rating_count.add(1),
-            StatsItem.rating_attitude.add(attitude),
-            StatsItem.rating_skill.add(skill),
-            StatsItem.rating_quality.add(quality),
-        ]
-    )
+    stats.update(actions=rating_actions(attitude, skill, quality, sign))
     return stats
 
 
+def add_rating_in(
+    tx: TransactWrite, worker_id: str, attitude: int, skill: int, quality: int, sign: int
+) -> None:
+    """The same ADD, inside the caller's transaction (the review and its count commit together)."""
+    tx.update(StatsItem(pk(worker_id), "STATS"), actions=rating_actions(attitude, skill, quality, sign))
+
+
 def refresh_card_ratings(worker_id: str, stats: StatsItem) -> None:
-    """Copy the rating into each skill card, never moving a card back to an older count."""
-    count, overall = int(stats.rating_count or 0), overall_of(stats)
+    """Copy the rating into each skill card, never moving a card back to an older snapshot (``rating_seq``)."""
+    count, overall, seq = int(stats.rating_count or 0), overall_of(stats), int(stats.rating_seq or 0)
     for card in CardItem.query(pk(worker_id), CardItem.SK.startswith("SKILL#")):
         try:
             card.update(
-                actions=[CardItem.rating_count.set(count), CardItem.rating_overall.set(overall)],
-                condition=CardItem.rating_count.does_not_exist() | (CardItem.rating_count < count),
+                actions=[
+                    CardItem.rating_count.set(count),
+                    CardItem.rating_overall.set(overall),
+                    CardItem.rating_seq.set(seq),
+                ],
+                condition=CardItem.rating_seq.does_not_exist() | (CardItem.rating_seq < seq),
             )
         except Exception as exc:  # a newer review already wrote a higher count
             if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
                 raise
-
-
-def list_reviews(worker_id: str, limit: int, start: dict | None) -> tuple[list[ReviewItem], dict | None]:
-    result = ReviewItem.query(
-        pk(worker_id),
-        ReviewItem.SK.startswith("REVIEW#"),
-        scan_index_forward=False,
-        limit=limit,
-        last_evaluated_key=start,
-    )
-    return list(result), result.last_evaluated_key
 
 
 # --- matching reads ---------------------------------------------------------------------------------------

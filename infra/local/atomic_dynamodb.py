@@ -42,6 +42,11 @@ def _serialized(method: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def serialize_if_atomic(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` under the lock when this module is installed (for patches installed after it), else as is."""
+    return _serialized(method) if _installed else method
+
+
 def make_dynamodb_atomic() -> None:
     """Serialize moto's DynamoDB operations in this process (idempotent)."""
     global _installed

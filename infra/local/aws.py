@@ -34,6 +34,9 @@ class Moto:
 
 def start_moto() -> Moto:
     """moto's server in this process on 127.0.0.1 and a port the OS picks (never 5000: two stacks may run)."""
+    from infra.local.indexed_dynamodb import install as index_dynamodb
+
+    index_dynamodb()  # Query and transactions that cost what they cost on DynamoDB (docs/local-stack.md)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server would log every AWS call
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -60,21 +63,29 @@ def create_resources(settings: Any, moto_url: str) -> Resources:
     """The table, the event bus with one rule → SQS queue per ``EVENT_QUEUES`` entry, and the media bucket."""
     from common.table import create_table
 
-    from infra.topology import EVENT_QUEUES, queue_name
-
     create_table(boto3.client("dynamodb"), settings.table_name)
-    events = boto3.client("events")
-    bus_arn = events.create_event_bus(Name=settings.event_bus_name)["EventBusArn"]
+    bus_arn = boto3.client("events").create_event_bus(Name=settings.event_bus_name)["EventBusArn"]
     resources = Resources(
         table=settings.table_name,
         event_bus=settings.event_bus_name,
         bucket=settings.media_bucket,
         bucket_url=f"{moto_url}/{settings.media_bucket}",
+        queue_urls=create_event_routes(settings, bus_arn),
     )
+    create_media_bucket(settings.media_bucket)
+    return resources
+
+
+def create_event_routes(settings: Any, bus_arn: str) -> dict[str, str]:
+    """One rule → SQS queue (with its DLQ) per ``EVENT_QUEUES`` entry on the bus; physical name → queue URL."""
+    from infra.topology import EVENT_QUEUES, queue_name
+
+    events = boto3.client("events")
+    urls = {}
     for declared in EVENT_QUEUES:
         name = queue_name(declared.name, settings.stage)
         url, arn = create_queue(name)
-        resources.queue_urls[name] = url
+        urls[name] = url
         events.put_rule(
             Name=name,
             EventBusName=settings.event_bus_name,
@@ -85,8 +96,7 @@ def create_resources(settings: Any, moto_url: str) -> Resources:
             Rule=name, EventBusName=settings.event_bus_name, Targets=[{"Id": name, "Arn": arn}]
         )
         _allow_bus(url, arn, bus_arn)
-    create_media_bucket(settings.media_bucket)
-    return resources
+    return urls
 
 
 def create_queue(name: str) -> tuple[str, str]:

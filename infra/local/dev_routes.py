@@ -58,8 +58,27 @@ class ClockView(BaseModel):
 
 
 class ClockChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    now: AwareDatetime | None = Field(None, description="set the clock to this instant (with an offset)")
+    # The schema says what the validator checks: exactly one of the two, an instant in 2000-2099.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["now"],
+                    "properties": {"now": {"type": "string"}, "advance_minutes": {"type": "null"}},
+                },
+                {
+                    "required": ["advance_minutes"],
+                    "properties": {"advance_minutes": {"type": "integer"}, "now": {"type": "null"}},
+                },
+            ]
+        },
+    )
+    now: AwareDatetime | None = Field(
+        None,
+        description="set the clock to this instant (with an offset)",
+        json_schema_extra={"pattern": "^20[0-9]{2}-"},
+    )
     advance_minutes: int | None = Field(None, ge=-525_600, le=525_600, description="move it by this much")
 
     @model_validator(mode="after")
@@ -79,13 +98,21 @@ class JobRun(BaseModel):
 
 @local_route("/v1/dev/clock", "GET", response=ClockView)
 def get_clock(call: Call) -> ClockView:
-    """The business clock (local stack only)."""
+    """The business clock (local stack only).
+
+    The instant every business rule sees (booking notice, start windows, cancellation fees); real time unless
+    ``POST /v1/dev/clock`` moved it.
+    """
     return ClockView(now=iso(clock.now()))
 
 
 @local_route("/v1/dev/clock", "POST", body=ClockChange, response=ClockView)
 def move_clock(call: Call) -> ClockView:
-    """Set or advance the business clock (local stack only). Workflow timers keep their own durations."""
+    """Set or advance the business clock (local stack only).
+
+    Send `now` (an instant with an offset) or `advance_minutes`, not both. Workflow timers (the payment and
+    acceptance waits) keep their own durations: the clock moves what the rules see, not when timers fire.
+    """
     change: ClockChange = call.body
     target = change.now or clock.now() + timedelta(minutes=change.advance_minutes or 0)
     if not EARLIEST <= target < LATEST:
@@ -95,5 +122,9 @@ def move_clock(call: Call) -> ClockView:
 
 @local_route("/v1/dev/jobs/{name}", "POST", response=JobRun)
 def run_job_now(call: Call, name: str) -> JobRun:
-    """Run a scheduled job now and return what it did (local stack only)."""
+    """Run a scheduled job now and return what it did (local stack only).
+
+    `name` is a schedule's name (the banner of `make run` lists them); an unknown one is 404. The job runs as
+    its schedule would run it, at the business clock's time.
+    """
     return JobRun.model_validate(schedules.run_job(schedules.find_job(_jobs, name)))

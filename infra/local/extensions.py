@@ -23,6 +23,8 @@ EXTENSIONS: tuple[str, ...] = (
     "infra.local.notifications_dev",
     "infra.local.payments_dev",
     "infra.local.booking_dev",
+    "infra.local.identity_dev",
+    "infra.local.analytics_dev",
 )
 
 

@@ -83,6 +83,14 @@ def _in_contract_format(response: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Handler(ChaliceRequestHandler):
+    """Every method goes to the gateway: one the route does not declare (TRACE, CONNECT, anything) gets the
+    contract's 405 JSON, as a declared one would, never the standard library's 501 HTML page."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(name)
+
     def __init__(self, request: Any, client_address: Any, server: Any, app_object: Chalice, config: Config):
         self.local_gateway = ContractGateway(app_object, config)
         # Skip ChaliceRequestHandler.__init__ (it would build its own gateway); handle the request now.
@@ -93,6 +101,10 @@ class _Handler(ChaliceRequestHandler):
 
 
 class _Server(ThreadedHTTPServer):
+    # The standard library listens with a backlog of 5: a burst of parallel clients (the booking races, a demo)
+    # then sees connection resets. A thread answers each accepted connection, so a deep queue costs nothing.
+    request_queue_size = 256
+    daemon_threads = True
     verbose = False
     app: Chalice | None = None
     config: Config | None = None

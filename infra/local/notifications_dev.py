@@ -25,7 +25,12 @@ def start(stack: Any) -> None:
     )
 
 
-@local_route("/v1/dev/sms", "GET", summary="What the SMS stand-in was asked to send (phone numbers masked)")
+@local_route("/v1/dev/sms", "GET")
 def sent_sms(call: Any) -> dict[str, Any]:
+    """What the SMS stand-in was asked to send (local stack only).
+
+    Every message since the stack started, oldest first, with phone numbers masked: the fallback when a
+    subscription message could not be sent.
+    """
     sent = list(_standin.sent) if _standin else []
     return {"items": [asdict(m) | {"phone": m.phone[:3] + "****" + m.phone[-4:]} for m in sent]}

@@ -28,12 +28,14 @@ def start(stack: Any) -> None:
     os.environ.update(keys.settings_env(_standin.url))
 
 
-@local_route(
-    "/v1/dev/payments/{order_id}/succeed",
-    "POST",
-    summary="The WeChat Pay stand-in pays the order and sends its real, signed and encrypted notification",
-)
+@local_route("/v1/dev/payments/{order_id}/succeed", "POST")
 def pay_order(call: Any, order_id: str) -> dict[str, Any]:
+    """The WeChat Pay stand-in pays the order (local stack only).
+
+    As if the customer paid in WeChat: the stand-in sends its real, signed and encrypted notification to
+    `POST /v1/payments/wechat/notify` and answers the status that got. 404 `NO_PREPAY` before
+    `POST /v1/orders/{order_id}/pay` was called for the order.
+    """
     if _standin is None or order_id not in _standin.trades:
         raise NotFound("no prepay for that order: call POST /v1/orders/{id}/pay first", code="NO_PREPAY")
     status = _standin.notify_payment(order_id)

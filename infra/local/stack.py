@@ -98,7 +98,7 @@ class LocalStack:
 
         get_settings.cache_clear()
         from app import app
-        from infra.local import dev_routes, lambdas, queues, schedules, seed
+        from infra.local import dev_routes, lambdas, outbox, queues, schedules, seed
         from infra.topology import EVENT_QUEUES, queue_name
 
         self.app = app
@@ -121,6 +121,8 @@ class LocalStack:
         self.consumers = queues.consumers(app, lambda declared: logical.get(declared, declared))
         poller = queues.QueuePoller(self.consumers).start()
         self.on_stop(poller.stop)
+        relay = outbox.RelayThread(outbox.StreamRelay(settings.table_name)).start()
+        self.on_stop(relay.stop)
         self.jobs = schedules.jobs(app)
         ticker = schedules.Ticker(self.jobs).start()
         self.on_stop(ticker.stop)

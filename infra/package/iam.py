@@ -22,6 +22,12 @@ TABLE_WRITE = [
     "dynamodb:ConditionCheckItem",
 ]
 SEND_TASK = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
+STREAM_CONSUME = [
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+]
 QUEUE_CONSUME = [
     "sqs:ReceiveMessage",
     "sqs:DeleteMessage",

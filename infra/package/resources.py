@@ -7,9 +7,11 @@ same declarations the local stack and the tests build from, so the deployed shap
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable
 
 from chalice.utils import to_cfn_resource_name
+from common.events import OUTBOX_PREFIX
 from common.table import TABLE_DEFINITION
 
 from infra.package.iam import Json, get_att
@@ -165,4 +167,58 @@ def gateway_responses() -> Json:
         "THROTTLED": _error_response("429", "RATE_LIMITED", '"too many requests"'),
         "DEFAULT_4XX": _error_response("", "BAD_REQUEST", "$context.error.messageString"),
         "DEFAULT_5XX": _error_response("", "INTERNAL", '"internal error"'),
+    }
+
+
+def outbox_stream() -> Json:
+    """The outbox relay's event source: new outbox items on the table's stream, in order, retried until they
+    are relayed (a failing record blocks its shard, so events are never reordered or dropped silently)."""
+    pattern = {"eventName": ["INSERT"], "dynamodb": {"Keys": {"PK": {"S": [{"prefix": OUTBOX_PREFIX}]}}}}
+    return {
+        "Type": "DynamoDB",
+        "Properties": {
+            "Stream": {"Fn::GetAtt": ["Table", "StreamArn"]},
+            "StartingPosition": "TRIM_HORIZON",
+            "BatchSize": 100,
+            "MaximumBatchingWindowInSeconds": 1,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            "BisectBatchOnFunctionError": True,
+            "MaximumRetryAttempts": -1,  # until the record's 24 h in the stream run out
+            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(pattern)}]},
+            "DestinationConfig": {
+                "OnFailure": {"Destination": {"Fn::GetAtt": ["OutboxRelayFailures", "Arn"]}}
+            },
+        },
+    }
+
+
+def outbox_relay_failures(prefix: str) -> dict[str, Json]:
+    """Where the stream puts what the relay could not deliver within a day (metadata to replay from), with an
+    alarm: an event that never reached the bus needs a person."""
+    return {
+        "OutboxRelayFailures": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": f"{prefix}-outbox-relay-failures",
+                "MessageRetentionPeriod": 1209600,
+                "SqsManagedSseEnabled": True,
+            },
+        },
+        "OutboxRelayFailuresAlarm": {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "AlarmDescription": "Domain events the outbox relay could not put on the bus",
+                "Namespace": "AWS/SQS",
+                "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Dimensions": [
+                    {"Name": "QueueName", "Value": {"Fn::GetAtt": ["OutboxRelayFailures", "QueueName"]}}
+                ],
+                "Statistic": "Maximum",
+                "Period": 300,
+                "EvaluationPeriods": 1,
+                "Threshold": 0,
+                "ComparisonOperator": "GreaterThanThreshold",
+                "AlarmActions": [{"Ref": "AlarmTopic"}],
+            },
+        },
     }

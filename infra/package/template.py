@@ -15,11 +15,13 @@ from pathlib import Path
 from chalice.utils import to_cfn_resource_name
 
 from infra.package import iam, resources, statemachine
+from infra.package.hardening import harden
 from infra.package.iam import Json, get_att
 from infra.permissions import NOTHING, Access, Capability
 from infra.topology import EventQueue, queue_name
 
 API_HANDLER = "APIHandler"
+OUTBOX_RELAY = "OutboxRelay"  # common.relay's ``outbox_relay``: reads the table's stream
 LOG_RETENTION_DAYS = 30
 SNAPSTART_ALIAS = (
     "live"  # SnapStart runs published versions: the API is served by this alias of the latest one
@@ -171,12 +173,19 @@ def assemble(sam: Json, design: Design) -> Json:
         },
     )
 
+    if OUTBOX_RELAY in functions:
+        functions[OUTBOX_RELAY]["Properties"].setdefault("Events", {})["TableStream"] = (
+            resources.outbox_stream()
+        )
+        add(template, resources.outbox_relay_failures(design.prefix))
+
     visibility: dict[str, int] = {}
     consumed: set[str] = set()
     for logical, fn in functions.items():
         props = fn["Properties"]
         name = f"{design.prefix}-{logical}"
         queue_arns = []
+        extra_statements: list[Json] = []
         for event in props.get("Events", {}).values():
             if event["Type"] == "SQS":
                 queue = consumed_queue(event, design)
@@ -187,6 +196,9 @@ def assemble(sam: Json, design: Design) -> Json:
                 queue_arns.append(get_att(q))
                 consumed.add(queue.name)
                 visibility[queue.name] = max(visibility.get(queue.name, 30), 6 * props.get("Timeout", 60))
+            elif event["Type"] == "DynamoDB":  # the outbox relay: the stream, and its on-failure destination
+                extra_statements.append(iam.allow(iam.STREAM_CONSUME, [get_att("Table", "StreamArn")]))
+                extra_statements.append(iam.allow(["sqs:SendMessage"], [get_att("OutboxRelayFailures")]))
             elif event["Type"] != "Schedule":
                 design.notes.append(
                     f"{logical}: event type {event['Type']} gets no permissions from the build"
@@ -198,6 +210,7 @@ def assemble(sam: Json, design: Design) -> Json:
         statements += iam.access_statements(access, state_machine_arns=machine_arns)
         if queue_arns:
             statements.append(iam.allow(iam.QUEUE_CONSUME, queue_arns))
+        statements += extra_statements
         add(
             template,
             {
@@ -247,4 +260,5 @@ def assemble(sam: Json, design: Design) -> Json:
         AlarmTopicArn={"Value": {"Ref": "AlarmTopic"}},
         ParameterPrefix={"Value": design.parameter_prefix},
     )
+    harden(template, design.prefix)
     return template

@@ -9,6 +9,10 @@ against WeChat's limits (47003) and the user's one-time quota per template (4310
 ``wx.requestSubscribeMessage`` would have granted: ``grant(openid, template_id)`` does it here, as does
 ``POST /_standin/subscribe`` ``{"openid", "template_ids"}`` for the local stack. ``rotate_token()`` and
 ``invalidate_token()`` make the next send meet a token WeChat no longer accepts.
+
+Phone numbers: ``POST /wxa/business/getuserphonenumber?access_token=…`` checks the token as ``subscribe/send``
+does (40001) and maps a getPhoneNumber code ``phone:NUMBER`` to that number (``phone:+852-61234567`` for another
+country's); any other code, or one already used (codes are single use), gets 40029.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class WeChatStandIn:
         self.quota: Counter[tuple[str, str]] = Counter()  # (openid, template id) → sends left
         self.sent: list[dict[str, Any]] = []  # every accepted subscription message
         self.calls: Counter[str] = Counter()  # path → requests, e.g. to see the token cached
+        self._used_phone_codes: set[str] = set()
         self.server = LoopbackServer(self.handle)
 
     @property
@@ -71,6 +76,8 @@ class WeChatStandIn:
             return _json(self.stable_token(_body(req)))
         if req.method == "POST" and req.path == "/cgi-bin/message/subscribe/send":
             return _json(self.subscribe_send(req.query.get("access_token", ""), _body(req)))
+        if req.method == "POST" and req.path == "/wxa/business/getuserphonenumber":
+            return _json(self.phone_number(req.query.get("access_token", ""), _body(req)))
         if req.method == "POST" and req.path == "/_standin/subscribe":
             body = _body(req)
             for template_id in body.get("template_ids") or []:
@@ -146,6 +153,30 @@ class WeChatStandIn:
             self.quota[(openid, template_id)] -= 1
             self.sent.append(body)
             return {"errcode": 0, "errmsg": "ok"}
+
+    def phone_number(self, token: str, body: dict[str, Any]) -> dict[str, object]:
+        with self._lock:
+            if token not in self._valid_tokens:
+                return {
+                    "errcode": 40001,
+                    "errmsg": "invalid credential, access_token is invalid or not latest",
+                }
+            code = body.get("code")
+            if not isinstance(code, str) or not code.startswith("phone:") or code in self._used_phone_codes:
+                return {"errcode": 40029, "errmsg": "invalid code"}
+            self._used_phone_codes.add(code)
+        number = code.removeprefix("phone:")
+        country, _, pure = number[1:].partition("-") if number.startswith("+") else ("86", "", number)
+        return {
+            "errcode": 0,
+            "errmsg": "ok",
+            "phone_info": {
+                "phoneNumber": number if country != "86" else pure,
+                "purePhoneNumber": pure,
+                "countryCode": country,
+                "watermark": {"timestamp": 0, "appid": self.appid},
+            },
+        }
 
     def sent_to(self, openid: str) -> list[dict[str, Any]]:
         with self._lock:

@@ -14,6 +14,7 @@ routes are declared in each capability's ``manifest.py`` and their modules load 
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +33,12 @@ if TYPE_CHECKING:  # tokens (jwt, cryptography) load with the first authenticate
 
     Auth = Role | tuple[Role, ...] | None
 _BY_PATH = object()  # sentinel: take the role from the path (API.md "Auth")
-CONTENT_TYPES = ["application/json", "text/plain"]
+# The media types a body may be labelled with; whatever the label, the body is read as JSON (API.md: JSON in and
+# out), and one that is not JSON answers 400 MALFORMED_REQUEST. Form-urlencoded is accepted because it is what
+# `curl -d` and a bare HTML form send: refusing it (415) catches no mistake the JSON parser does not, and accepting
+# it costs nothing, since tokens travel in the Authorization header, never in a cookie a cross-site form could
+# carry. Any other type (multipart, XML, ...) is refused with 415 before the route runs.
+CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
 
 
 def role_for_path(path: str) -> Role | None:
@@ -56,9 +62,11 @@ class RouteSpec:
     query: type[BaseModel] | None = None
     response: Any = None
     status: int = 200
-    summary: str = ""
+    summary: str = ""  # the docstring's first paragraph (or route's ``summary=``): the OpenAPI summary
     tags: tuple[str, ...] = ()
     raw_body: bool = False
+    description: str = ""  # the rest of the docstring: the OpenAPI description
+    errors: tuple[int, ...] = ()  # error statuses beyond those its declaration implies (common.openapi)
 
 
 class _Routes(dict):
@@ -94,6 +102,7 @@ class Call:
     now: datetime
     raw_body: bytes = b""
     context: dict[str, Any] = field(default_factory=dict)
+    source_ip: str = ""  # the client's address as API Gateway saw it (per-client limits)
 
     @property
     def user_id(self) -> str:
@@ -111,7 +120,8 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 
 def error_response(error: DomainError) -> Response:
-    return json_response(error.status, error.to_body())
+    # An error may carry headers of its own (a rate limit's Retry-After).
+    return json_response(error.status, error.to_body(), getattr(error, "headers", None))
 
 
 def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
@@ -135,6 +145,11 @@ def authorize(auth: Auth, headers: dict[str, str], now: datetime) -> Principal |
     return principal
 
 
+def _whole_or_float(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
 def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     try:
         data = json.loads(raw.decode("utf-8")) if raw else None
@@ -143,7 +158,11 @@ def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     if not isinstance(data, dict):
         raise MalformedRequest("the request body must be a JSON object")
     try:
-        return model.model_validate(data)
+        # Strict JSON types, as the schema says them: a string or a boolean is not a number, a fraction is not an
+        # integer; a whole number stays one however it is spelled (JSON Schema: 760.0 is the integer 760).
+        # ISO strings still make dates and times.
+        whole = json.dumps(json.loads(raw, parse_float=_whole_or_float), ensure_ascii=False)
+        return model.model_validate_json(whole, strict=True)
     except ValidationError as exc:
         raise ValidationFailed(details=validation_details(exc)) from exc
 
@@ -167,20 +186,48 @@ def serialize(spec: RouteSpec, result: Any) -> Any:
     return result
 
 
+def source_ip(request: Any) -> str:
+    """The caller's IP from API Gateway's request context ("" when absent)."""
+    identity = (getattr(request, "context", None) or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "")
+
+
 def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
+    from common import ratelimit  # its counters (pynamodb) load with the first call, not with the app
+
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     raw = request.raw_body or b""
+    lockout = None
     try:
         now = clock.now()
         principal = authorize(spec.auth, headers, now)
+        limits = {"ip": source_ip(request), "user_id": principal.user_id if principal else None, "now": now}
+        ratelimit.enforce(spec.path, spec.method, body=None, before_body=True, **limits)
         body = parse_body(spec.body, raw) if spec.body is not None else None
+        ratelimit.enforce(spec.path, spec.method, body=body, before_body=False, **limits)
+        if lockout := ratelimit.lockout_key(spec.path, spec.method, body):
+            ratelimit.check_locked(*lockout, now=now)
         query = parse_query(spec.query, request.query_params) if spec.query is not None else None
-        call = Call(principal=principal, body=body, query=query, headers=headers, now=now, raw_body=raw)
+        call = Call(
+            principal=principal,
+            body=body,
+            query=query,
+            headers=headers,
+            now=now,
+            raw_body=raw,
+            source_ip=source_ip(request),
+        )
         result = spec.handler(call, **params)
+        if lockout:
+            ratelimit.clear_failures(*lockout)
         if isinstance(result, Response):
             return result
         return json_response(spec.status, serialize(spec, result))
+    except ratelimit.Limited as exc:
+        return json_response(exc.status, exc.to_body(), {"Retry-After": str(exc.retry_after)})
     except DomainError as exc:
+        if lockout and exc.status == 401:
+            ratelimit.record_failure(*lockout, now=now)
         return error_response(exc)
     except Exception:  # a bug, not bad input: log it with context, answer in the contract's format
         logger.exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})
@@ -199,9 +246,12 @@ def route(
     auth: Any = _BY_PATH,
     summary: str = "",
     tags: tuple[str, ...] = (),
+    errors: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a route. The handler is ``fn(call: Call, **path_params)`` and returns a model, plain data,
-    ``None`` (no body) or a Chalice ``Response``."""
+    ``None`` (no body) or a Chalice ``Response``. Its docstring documents it: the first paragraph is the summary,
+    the rest the description. ``errors`` names the error statuses its service can answer beyond those the
+    declaration implies (a rule: 422, a conflict: 409, a rate limit: 429, an upstream failure: 502)."""
     path_role = role_for_path(path)
     if auth is _BY_PATH:
         auth = path_role
@@ -209,8 +259,20 @@ def route(
         raise ValueError(f"{method} {path}: the path requires the {path_role} role, not {auth}")
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        first, _, rest = inspect.cleandoc(fn.__doc__ or "").partition("\n\n")
         spec = RouteSpec(
-            path, method, fn, auth, body, query, response, status, summary or (fn.__doc__ or "").strip(), tags
+            path,
+            method,
+            fn,
+            auth,
+            body,
+            query,
+            response,
+            status,
+            summary=summary or first,
+            tags=tags,
+            description=rest.strip(),
+            errors=errors,
         )
         ROUTES[(path, method)] = spec
 

@@ -7,14 +7,23 @@ instances must not be shared through the base class.
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from common.settings import get_settings
 from common.snapshot import on_restore
+
+T = TypeVar("T")
 
 
 class Item(Model):
@@ -52,3 +61,62 @@ def _drop_connections() -> None:
         pending.extend(model.__subclasses__())
         if "_connection" in vars(model):
             model._connection = None
+
+
+# --- transactions and conditions: one way to say each -------------------------------------------------------
+
+
+def cancellation_reasons(exc: BaseException) -> list[str | None]:
+    """The per-operation reasons of a cancelled transaction, in the order the operations were added (None where
+    that operation was fine); empty for anything but a cancelled transaction."""
+    if getattr(exc, "cause_response_code", None) != "TransactionCanceledException":
+        return []
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    codes = [getattr(r, "code", None) if r is not None else None for r in reasons]
+    return [None if code in (None, "None") else code for code in codes]
+
+
+def only_conflicts(exc: BaseException) -> bool:
+    """A transaction cancelled only because another transaction held one of its items: worth trying again."""
+    failed = [r for r in cancellation_reasons(exc) if r is not None]
+    return bool(failed) and all(r == "TransactionConflict" for r in failed)
+
+
+def retry_conflicts(attempt: Callable[[], T], *, retries: int | None = None) -> T:
+    """Run ``attempt`` again, after a short jittered backoff, while it fails only on transaction conflicts
+    (``settings.transaction_conflict_retries`` times); anything else, and the last conflict, is raised."""
+    limit = get_settings().transaction_conflict_retries if retries is None else retries
+    for tries in range(limit + 1):
+        try:
+            return attempt()
+        except TransactWriteError as exc:
+            if tries == limit or not only_conflicts(exc):
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**tries))  # full jitter, doubling
+    raise AssertionError("unreachable")
+
+
+def transact(build: Callable[[TransactWrite], None], *, retries: int | None = None) -> None:
+    """One TransactWriteItems of what ``build`` adds, retried on conflicts (``retry_conflicts``)."""
+
+    def attempt() -> None:
+        with TransactWrite(connection=connection()) as tx:
+            build(tx)
+
+    retry_conflicts(attempt, retries=retries)
+
+
+def condition_failed(exc: BaseException) -> bool:
+    """A single-item write (put, update, delete) refused by its condition."""
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+@contextmanager
+def refused_as(error: Exception) -> Iterator[None]:
+    """Inside, a single-item write refused by its condition raises the domain ``error`` instead."""
+    try:
+        yield
+    except (PutError, UpdateError, DeleteError) as exc:
+        if condition_failed(exc):
+            raise error from exc
+        raise

@@ -130,3 +130,85 @@ class IdempotencyInProgress(Conflict):
         "IDEMPOTENCY_IN_PROGRESS",
         "a request with this Idempotency-Key is still in progress",
     )
+
+
+# --- identity: phone numbers, SMS codes, maps (issue 14) ---
+
+
+class RetryLater(RateLimited):
+    """Rate limited, with the seconds after which a retry may succeed (the ``Retry-After`` header)."""
+
+    def __init__(self, message: str | None = None, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = max(int(retry_after), 1)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class MapProviderError(UpstreamError):
+    """The map provider refused or failed; ``provider_status`` is its status code (0: unreachable)."""
+
+    code, default_message = "MAP_PROVIDER_ERROR", "the map service failed, try again"
+
+    def __init__(self, message: str | None = None, *, provider_status: int = 0) -> None:
+        super().__init__(message)
+        self.provider_status = provider_status
+
+
+# --- reviews (issue 10) ---
+class AlreadyReviewed(Conflict):
+    code, default_message = "ALREADY_REVIEWED", "this order has already been reviewed by this side"
+
+
+class ReviewWindowClosed(RuleViolation):
+    code, default_message = "REVIEW_WINDOW_CLOSED", "the time to review this order is over"
+
+
+# --- marketing (issue 11) ---
+
+
+class CouponNotApplicable(RuleViolation):
+    code, default_message = "COUPON_NOT_APPLICABLE", "this coupon does not apply to this booking"
+
+
+class CouponUsed(Conflict):
+    code, default_message = "COUPON_USED", "this coupon is already used"
+
+
+class CouponExpired(RuleViolation):
+    code, default_message = "COUPON_EXPIRED", "this coupon has expired"
+
+
+class CouponLimit(Conflict):
+    code, default_message = "COUPON_LIMIT", "you already hold as many of these coupons as one customer may"
+
+
+class OutOfStock(Conflict):
+    code, default_message = "OUT_OF_STOCK", "none left"
+
+
+class InsufficientPoints(RuleViolation):
+    code, default_message = "INSUFFICIENT_POINTS", "not enough points"
+
+
+class PointsLimit(RuleViolation):
+    code, default_message = "POINTS_LIMIT", "points may pay at most part of the total"
+
+
+class AlreadySignedIn(Conflict):
+    code, default_message = "ALREADY_SIGNED_IN", "already signed in today"
+
+
+# --- analytics (issue 12) ---
+
+
+class UnknownMetric(ValidationFailed):
+    code, default_message = "UNKNOWN_METRIC", "no such metric"
+
+
+class BadDateRange(ValidationFailed):
+    """A reversed range (``from`` after ``to``) or one longer than the setting allows."""
+
+    code, default_message = "BAD_DATE_RANGE", "the date range is reversed or too long"

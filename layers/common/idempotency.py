@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -23,9 +23,15 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
+from pydantic import BaseModel
 
 from common.errors import IdempotencyInProgress, IdempotencyKeyReused, ValidationFailed
 from common.settings import get_settings
+
+if TYPE_CHECKING:
+    from common.api import Call
+
+M = TypeVar("M", bound=BaseModel)
 
 SHARDS = 8
 MAX_KEY_LENGTH = 128
@@ -91,3 +97,19 @@ def once(
         raise IdempotencyKeyReused() from exc
     except IdempotencyAlreadyInProgressError as exc:
         raise IdempotencyInProgress() from exc
+
+
+def idempotent(call: Call, scope: str, model: type[M], produce: Callable[[], M], **params: str) -> M:
+    """The route-level wrapper every creating or money-moving POST uses: ``produce`` runs once per the caller's
+    Idempotency-Key; a repeat with the same key, path parameters and body answers the first response, the same
+    key with anything else is 422 ``IDEMPOTENCY_KEY_REUSED``. Without the header it just runs."""
+    body = call.body.model_dump(mode="json") if isinstance(call.body, BaseModel) else None
+    caller = call.user_id if call.principal is not None else "anonymous"
+    result = once(
+        scope,
+        caller,
+        call.headers.get("idempotency-key"),
+        {"body": body, **params},
+        lambda: produce().model_dump(mode="json"),
+    )
+    return model.model_validate(result)

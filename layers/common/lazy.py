@@ -38,14 +38,16 @@ def load(dotted: str) -> Any:
 
 
 def exports(package: str, names: dict[str, str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """A package's ``(__getattr__, __dir__)`` that import each public name's module on first access."""
+    """A package's ``(__getattr__, __dir__)`` that import each public name's module on first access; a module
+    written ``"module:attr"`` exports its ``attr`` under the public name."""
     namespace = importlib.import_module(package).__dict__
 
     def __getattr__(name: str) -> Any:
         module = names.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
+        module, _, attr = module.partition(":")
+        value = getattr(importlib.import_module(module), attr or name)
         namespace[name] = value  # later reads are plain attribute reads
         return value
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
@@ -17,16 +18,36 @@ from common.errors import MalformedRequest
 from common.settings import get_settings
 
 T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741
 
 
 class Page(BaseModel, Generic[T]):
+    """What every list answers: ``{"items", "next_cursor"}``."""
+
     items: list[T]
     next_cursor: str | None = None
 
 
 class PageQuery(BaseModel):
-    limit: int = Field(default_factory=lambda: get_settings().page_default, ge=1, le=100)
+    """``?limit=&cursor=`` of every list (``settings.page_default``, at most ``settings.page_max``); a list with
+    filters derives from it."""
+
+    limit: int = Field(default_factory=lambda: get_settings().page_default, ge=1, le=get_settings().page_max)
     cursor: str | None = None
+
+
+@dataclass
+class StorePage(Generic[I]):
+    """What every store's list query returns: the items of one page and the key to continue from."""
+
+    items: list[I] = field(default_factory=list)
+    last_key: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, result: Any) -> StorePage[Any]:
+        """A PynamoDB query's result iterator, read to its page's end."""
+        items = list(result)
+        return cls(items, result.last_evaluated_key)
 
 
 def encode_cursor(last_evaluated_key: dict[str, Any] | None) -> str | None:

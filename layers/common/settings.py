@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -145,6 +145,198 @@ class Settings(BaseSettings):
     # While a complaint is open, settlement is looked at again after this.
     dispute_recheck_seconds: int = 86400
     max_dispatch_tries: int = 3  # workers offered an order (the first included) before it is cancelled
+    max_open_complaints: int = 3  # open complaints one order may have at a time
+
+    # Domain events and the shared mechanisms (layers/common: events, relay, consumers, db, pagination).
+    outbox_ttl_days: int = 7  # an outbox item outlives the stream's 24 h retention, then the TTL removes it
+    seen_ttl_days: int = 21  # a consumer remembers an event past SQS's longest retention (14 days)
+    transaction_conflict_retries: int = (
+        3  # a transaction cancelled only by conflicts is tried again this often
+    )
+    page_max: int = 100  # the largest ?limit= of any list (API.md conventions)
+
+    # --- identity: phone numbers, SMS codes, maps (issue 14) ---
+    # SMS verification codes (短信验证码, INTEGRATIONS.md "Phone numbers"): kept as an HMAC under this secret.
+    sms_code_secret: SecretStr = SecretStr("change-me-local-sms-code-secret")
+    sms_verification_template: str = "1000005"  # Tencent Cloud SMS template: {1} the code, {2} minutes valid
+    sms_code_ttl_seconds: int = Field(300, ge=60, le=1800)  # a code is valid this long
+    sms_code_max_tries: int = Field(5, ge=1, le=10)  # wrong guesses a code survives
+    sms_code_resend_seconds: int = Field(60, ge=10, le=600)  # between two codes to one phone
+    sms_code_daily_per_phone: int = Field(10, ge=1)  # codes sent to one phone a (business) day
+    sms_code_daily_per_ip: int = Field(30, ge=1)  # codes asked for by one client IP a day
+    # Tencent Location Service WebService API (腾讯位置服务): the geocoder, signed with the key's secret key.
+    map_api_base: str = "https://apis.map.qq.com"
+    map_key: str = "local-map-key"
+    map_secret_key: SecretStr = SecretStr("local-map-secret-key")
+    map_referer: str = "jiazheng"  # the app name on route links (Tencent's URI API asks for one)
+    map_min_reliability: int = Field(7, ge=1, le=10)  # Tencent: >= 7 is a dependable result
+    # The service area: addresses farther than the radius from the centre (GCJ-02) are refused, given or geocoded.
+    service_area_center: tuple[float, float] = (31.2304, 121.4737)  # 上海 人民广场
+    service_area_radius_km: float = Field(60.0, gt=0)
+    # The worker sees the customer's exact address and phone from acceptance until this long after completion.
+    worker_contact_hours_after_completion: int = Field(24, ge=0, le=24 * 30)
+    # --- analytics (issue 12) ---
+    # Daily counters (DESIGN.md "Statistics and analytics"): every order touches a day's counters, so they are
+    # spread over this many shards and read by summing them. Only ever raise it: readers sum shards 0..n-1.
+    analytics_stats_shards: int = Field(4, ge=1, le=32)
+    analytics_max_range_days: int = Field(366, ge=1)  # longest from..to of a dashboard, series or export
+    analytics_on_time_grace_minutes: int = Field(10, ge=0)  # a start this late after `start` is still on time
+    analytics_active_guard_days: int = Field(
+        3, ge=1
+    )  # a user's "active today" guard item lives this long (TTL)
+    # needs_training: a worker's average skill score (1-5) in a category lags that category's average by at least
+    # this much, over at least the given number of reviews of the worker in it.
+    analytics_training_lag: float = Field(0.5, gt=0)
+    analytics_training_min_reviews: int = Field(3, ge=1)
+    # Demand forecast: weekday factors over the trailing fit weeks, the level over the last level weeks, a damped
+    # trend, holidays as factors; the back-test holds out the last weeks. Workers needed = orders × service hours
+    # ÷ hours a worker works a day (the fitted hours per order, or the default before there is any).
+    analytics_forecast_fit_weeks: int = Field(8, ge=2, le=52)
+    analytics_forecast_level_weeks: int = Field(2, ge=1, le=12)
+    analytics_forecast_trend: bool = True
+    analytics_forecast_backtest_weeks: int = Field(2, ge=1, le=12)
+    analytics_forecast_default_days: int = Field(14, ge=1)
+    analytics_forecast_max_days: int = Field(60, ge=1)
+    analytics_worker_hours_per_day: float = Field(8.0, gt=0)
+    analytics_default_service_hours: float = Field(2.0, gt=0)
+    # Chinese public holidays (法定节假日) and the days around them, as (first day, last day, demand factor, name):
+    # household services drop while workers are home for the Spring Festival and rise before it (年前大扫除).
+    analytics_holidays: list[tuple[str, str, float, str]] = [
+        ("2026-01-01", "2026-01-03", 0.8, "元旦"),
+        ("2026-02-07", "2026-02-14", 1.4, "春节前大扫除"),
+        ("2026-02-15", "2026-02-23", 0.4, "春节"),
+        ("2026-04-04", "2026-04-06", 0.85, "清明节"),
+        ("2026-05-01", "2026-05-05", 0.8, "劳动节"),
+        ("2026-06-19", "2026-06-21", 0.85, "端午节"),
+        ("2026-09-25", "2026-09-27", 0.85, "中秋节"),
+        ("2026-10-01", "2026-10-07", 0.7, "国庆节"),
+        ("2027-01-01", "2027-01-03", 0.8, "元旦"),
+        ("2027-01-29", "2027-02-05", 1.4, "春节前大扫除"),
+        ("2027-02-06", "2027-02-14", 0.4, "春节"),
+    ]
+    analytics_export_max_rows: int = Field(
+        10000, ge=1
+    )  # a CSV export stops here, with a note in its last row
+
+    # --- reviews (issue 10) ---
+    # Two-way reviews (DESIGN.md "Reviews and credit"): the window runs from the order's completion.
+    review_window_days: int = Field(15, ge=1)
+    review_text_max_chars: int = Field(500, ge=1)
+    review_media_max: int = Field(9, ge=0)
+    # Credit (信用分 0-1000): a worker below this is ``restricted`` (never matched, not bookable); the other
+    # levels' minimums are ``credit_levels``; a new worker starts at ``credit_start_score``.
+    credit_restricted_below: int = Field(250, ge=0, le=1000)
+    credit_window_months: int = Field(12, ge=1, le=36)  # only what happened in these months counts
+    credit_half_life_months: float = Field(3.0, gt=0)  # a month this old weighs half as much as this month
+    # Reviews: average overall 5 → +max, 3 → 0, 1 → -max, at full weight once this many (decayed) reviews.
+    credit_review_max_points: int = 200
+    credit_review_full_count: int = Field(10, ge=1)
+    # Completion rate = completed / (completed + worker cancellations + no-shows): at the target 0, at 100 %
+    # +max, below the target falling as steeply, never below -3 × max; full weight from this many orders.
+    credit_completion_max_points: int = 100
+    credit_completion_target: float = Field(0.9, gt=0, lt=1)
+    credit_completion_full_count: int = Field(10, ge=1)
+    credit_cancel_points: int = -15  # each cancellation by the worker (a decline counts)
+    credit_late_cancel_points: int = -40  # ... within this many hours of the start
+    credit_late_cancel_hours: int = Field(24, ge=0)
+    credit_no_show_points: int = -60  # each no-show the workflow saw
+    credit_complaint_points: int = -50  # each complaint resolved with penalize_worker
+    credit_violation_points: dict[str, int] = {
+        "no_show": -60,
+        "late": -20,
+        "misconduct": -100,
+        "fraud": -300,
+        "other": -30,
+    }
+    credit_tenure_points_per_month: int = 5  # months since the first order, capped
+    credit_tenure_max_points: int = 60
+    # Effects by level (API.md "effects"); a level missing from a map takes the platform default.
+    credit_price_percent: dict[str, int] = {"outstanding": 110, "excellent": 105, "poor": 95}
+    credit_commission_percent: dict[str, int] = {"outstanding": 15}  # else platform_commission_percent
+    credit_max_concurrent_orders: dict[str, int] = {"fair": 5, "poor": 2, "restricted": 0}
+    credit_dirty_shards: int = Field(4, ge=1, le=64)  # partitions of the dirty index (only ever raise it)
+    credit_history_page: int = Field(20, ge=1, le=100)  # history entries shown with the credit view
+
+    # --- marketing (issue 11) ---
+    # Points (积分): 1 point per yuan of settled spend; 100 points pay 1 yuan; at most a share of the total.
+    points_per_yuan: int = Field(1, ge=0)  # earned per whole yuan of settled spend (paid less refunded)
+    points_per_yuan_redeemed: int = Field(100, ge=1)  # points that pay one yuan at checkout
+    points_max_percent: int = Field(50, ge=0, le=100)  # points pay at most this % of what is left to pay
+    signin_points: int = Field(5, ge=0)  # a daily sign-in (签到)
+    signin_streak_bonus: int = Field(1, ge=0)  # extra points per consecutive day beyond the first
+    signin_streak_bonus_cap: int = Field(10, ge=0)  # the streak bonus stops growing here
+    share_points: int = Field(10, ge=0)  # a share, once per target (service or worker) a day
+    share_daily_cap: int = Field(3, ge=0)  # shares a day that earn points
+    referral_reward_points: int = Field(
+        500, ge=0
+    )  # to both referrer and newcomer, after the first completed order
+    # Membership tiers (普通/银卡/金卡/钻石) by settled spend over a rolling window, lowest first.
+    tier_window_days: int = Field(365, ge=1)
+    membership_tiers: list[dict[str, Any]] = [
+        {
+            "tier": "regular",
+            "min_spend_fen": 0,
+            "discount_percent": 0,
+            "priority_booking_days": 0,
+            "extra_candidates": 0,
+            "exclusive_support": False,
+            "birthday_coupon_fen": 0,
+        },
+        {
+            "tier": "silver",
+            "min_spend_fen": 200000,
+            "discount_percent": 2,
+            "priority_booking_days": 7,
+            "extra_candidates": 1,
+            "exclusive_support": False,
+            "birthday_coupon_fen": 1000,
+        },
+        {
+            "tier": "gold",
+            "min_spend_fen": 500000,
+            "discount_percent": 5,
+            "priority_booking_days": 14,
+            "extra_candidates": 2,
+            "exclusive_support": True,
+            "birthday_coupon_fen": 2000,
+        },
+        {
+            "tier": "diamond",
+            "min_spend_fen": 1000000,
+            "discount_percent": 8,
+            "priority_booking_days": 30,
+            "extra_candidates": 3,
+            "exclusive_support": True,
+            "birthday_coupon_fen": 5000,
+        },
+    ]
+    birthday_coupon_valid_days: int = Field(30, ge=1)
+    coupon_reminder_days: int = Field(1, ge=0)  # the reminder goes out this many days before a coupon expires
+    coupon_issue_max: int = Field(100000, ge=1)  # customers one issue request may reach
+    share_pages: dict[str, str] = {"service": "/pages/service/detail", "worker": "/pages/worker/detail"}
+
+    # --- hardening (issue 15) ---
+    # Abuse limits (API.md "Rate limits", common.ratelimit.RATE_LIMITS names these): (requests, window seconds).
+    # Per-IP limits are generous: many phones share one carrier NAT address.
+    rate_limits_enabled: bool = True
+    rate_limits: dict[str, tuple[int, int]] = {
+        "login_ip": (120, 60),
+        "login_account": (10, 60),
+        "sms_code_ip": (20, 3600),
+        "sms_code_phone": (5, 3600),
+        "pay_ip": (120, 60),
+        "pay_account": (20, 60),
+        "sign_in_ip": (120, 60),
+        "sign_in_account": (5, 60),
+        "shares_ip": (120, 60),
+        "shares_account": (20, 3600),
+    }
+    operator_lockout_failures: int = Field(5, ge=1)  # failed logins of one username within the window lock it
+    operator_lockout_window_seconds: int = Field(900, ge=1)
+    operator_lockout_seconds: int = Field(900, ge=1)
+    # The API Gateway stage's throttle (the template): steady requests per second and burst.
+    api_throttle_rate: int = Field(200, ge=1)
+    api_throttle_burst: int = Field(400, ge=1)
 
 
 @lru_cache(maxsize=1)

@@ -86,7 +86,10 @@ def test_a_worker_registers_an_operator_verifies_and_a_customer_nearby_finds_her
 def test_a_far_away_address_finds_nobody(stack: StackClient) -> None:
     customer = stack.login("e2e_far_customer")
     address = stack.post(
-        "/v1/me/addresses", {**ADDRESS, "region": "北京市", "lat": 39.9042, "lng": 116.4074}, token=customer
+        # 金山, at the edge of the service area, far from every seeded worker
+        "/v1/me/addresses",
+        {**ADDRESS, "region": "上海市金山区", "lat": 30.7410, "lng": 121.3420},
+        token=customer,
     ).body
     body = {
         "service_id": "svc_daily_cleaning",

@@ -151,9 +151,14 @@ def make_world(api: Api, operator_token: str) -> World:
 
 @contextmanager
 def event_tap() -> Iterator[Callable[[], list[tuple[str, dict[str, Any]]]]]:
-    """An SQS queue subscribed to every booking event on the bus; yields a function returning those received."""
+    """An SQS queue subscribed to every booking event on the bus; yields a function returning those received
+    since the tap opened (the outbox relay runs first, as it runs beside the table on AWS)."""
     from common.events import ORDER_EVENTS
 
+    from infra.local.outbox import StreamRelay
+
+    relay = StreamRelay()
+    relay.poll()  # what was written before the tap opened goes out before the tap's rule exists
     sqs, events = boto3.client("sqs"), boto3.client("events")
     bus = get_settings().event_bus_name
     url = sqs.create_queue(QueueName="booking-tap")["QueueUrl"]
@@ -164,6 +169,8 @@ def event_tap() -> Iterator[Callable[[], list[tuple[str, dict[str, Any]]]]]:
     seen: list[tuple[str, dict[str, Any]]] = []
 
     def received() -> list[tuple[str, dict[str, Any]]]:
+        while relay.poll():
+            pass
         while True:
             batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
             if not batch:

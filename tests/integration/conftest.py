@@ -14,9 +14,12 @@ from common.settings import get_settings
 from common.table import create_table
 from moto import mock_aws
 
+from infra.local.indexed_dynamodb import install as index_dynamodb
 from infra.standins.wechat import WeChatStandIn
 from infra.standins.wechatpay import WeChatPayKeys, WeChatPayStandIn
 from tests.client import JsonCalls, Reply
+
+index_dynamodb()  # moto's DynamoDB indexed by key, as in the local stack and the bench (docs/local-stack.md)
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +35,9 @@ def wechat() -> Iterator[WeChatStandIn]:
 
 @pytest.fixture
 def aws() -> Iterator[None]:
+    from common import relay
+
+    relay._events_client.cache_clear()  # a client made for another test's AWS may point elsewhere
     with mock_aws():
         settings = get_settings()
         create_table(boto3.client("dynamodb"), settings.table_name)
@@ -105,6 +111,27 @@ def wechatpay() -> Iterator[WeChatPayStandIn]:
     keys = WeChatPayKeys.generate(mchid="1900000109", appid="wx-test-app")
     standin = WeChatPayStandIn(keys)
     os.environ.update(keys.settings_env(standin.url))
+    get_settings.cache_clear()
+    yield standin
+    standin.close()
+
+
+@pytest.fixture
+def events(api: Api) -> Any:
+    """Domain events delivered as on AWS (tests/integration/event_helpers.py): ``events.deliver()``."""
+    from app import app
+    from tests.integration.event_helpers import EventFlow
+
+    return EventFlow(app)
+
+
+@pytest.fixture(scope="session")
+def maps() -> Iterator[Any]:
+    """The Tencent Location Service stand-in (geocoder, signed requests); the app's map settings point at it."""
+    from infra.standins.maps import MapStandIn
+
+    standin = MapStandIn(key="TEST-MAP-KEY", secret_key="test-map-secret-key")
+    os.environ.update(MAP_API_BASE=standin.url, MAP_KEY=standin.key, MAP_SECRET_KEY=standin.secret_key)
     get_settings.cache_clear()
     yield standin
     standin.close()

@@ -1,4 +1,5 @@
-"""Domain events reach the app's queue consumers in the local stack: EventBridge rule → SQS → poller → handler.
+"""Domain events reach the app's queue consumers in the local stack: outbox → stream relay → EventBridge rule →
+SQS → poller → handler.
 A consumer that fails leaves its messages for a retry; one that reports partial failures keeps only those."""
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from typing import Any
 import boto3
 import pytest
 from chalice import Chalice
-from common import events
+from common import events, relay
+from common.clock import clock
+from common.db import transact
 from common.settings import get_settings
 from moto import mock_aws
 
 import infra.topology
-from infra.local import aws
+from infra.local import aws, outbox
 from infra.local.queues import Consumer, consumers, deliver_once
 from infra.topology import EventQueue, queue_name
 
@@ -26,7 +29,8 @@ consumer_app = Chalice(app_name="queue-test")
 @consumer_app.on_sqs_message(queue="test-orders", batch_size=5)
 def on_order_event(event: Any) -> None:
     for record in event:
-        received.append(events.unwrap_sqs_record(record.body))
+        event = events.unwrap_sqs_record(record.body)
+        received.append((event.type, event.detail))
 
 
 @pytest.fixture
@@ -34,10 +38,10 @@ def local_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     received.clear()
     monkeypatch.setattr(infra.topology, "EVENT_QUEUES", (EventQueue("test-orders", ("OrderPaid",)),))
     with mock_aws():
-        events._client.cache_clear()  # a client from another test may point elsewhere
+        relay._events_client.cache_clear()  # a client from another test may point elsewhere
         aws.create_resources(get_settings(), "http://moto.invalid")
         yield
-        events._client.cache_clear()
+        relay._events_client.cache_clear()
 
 
 def _waiting(queue_url: str) -> int:
@@ -48,12 +52,17 @@ def _waiting(queue_url: str) -> int:
     return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
 
 
-def test_a_published_event_reaches_the_consumer_of_its_queue_and_is_deleted(local_aws: None) -> None:
+def test_an_event_written_to_the_outbox_reaches_the_consumer_of_its_queue_and_is_deleted(
+    local_aws: None,
+) -> None:
     stage = get_settings().stage
     [consumer] = consumers(consumer_app, lambda declared: queue_name(declared, stage))
 
-    events.publish("OrderPaid", {"order_id": "o-1", "status": "pending_acceptance", "note": "已支付"})
-    events.publish("OrderCreated", {"order_id": "o-1"})  # not routed to this queue
+    now = clock.now()
+    paid = {"order_id": "o-1", "status": "pending_acceptance", "note": "已支付"}
+    transact(lambda tx: events.add(tx, "OrderPaid", paid, event_id="e-paid", now=now))
+    transact(lambda tx: events.add(tx, "OrderCreated", {"order_id": "o-1"}, event_id="e-created", now=now))
+    outbox.StreamRelay().poll()  # not routed to this queue: OrderCreated
     deliver_once(consumer, boto3.client("sqs"))
 
     assert received == [("OrderPaid", {"order_id": "o-1", "status": "pending_acceptance", "note": "已支付"})]

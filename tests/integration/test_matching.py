@@ -11,7 +11,7 @@ from common.db import connection
 from pynamodb.transactions import TransactWrite
 
 from bench.meter import metered
-from functions.matching import best_worker, rank_workers
+from functions.matching import rank_workers
 from functions.workers import hold_slots, record_rating
 from tests.integration.conftest import Api
 from tests.integration.worker_helpers import (
@@ -200,17 +200,13 @@ def test_booking_finds_the_best_worker_and_can_exclude_the_ones_who_declined(
     end = monday + timedelta(hours=2)
     now = clock.now()
 
-    best = best_worker(cat.daily_service, monday, end, HOME_LAT, HOME_LNG, now=now)
-    after_decline = best_worker(
-        cat.daily_service, monday, end, HOME_LAT, HOME_LNG, now=now, exclude=frozenset({near})
-    )
-    nobody = best_worker(
-        cat.daily_service, monday, end, HOME_LAT, HOME_LNG, now=now, exclude=frozenset({near, far})
-    )
+    def best(exclude: frozenset[str] = frozenset()) -> str | None:
+        ranked = rank_workers(cat.daily_service, monday, end, HOME_LAT, HOME_LNG, now=now, exclude=exclude)
+        return ranked[0].worker.id if ranked else None
 
-    assert best is not None and best.worker.id == near
-    assert after_decline is not None and after_decline.worker.id == far
-    assert nobody is None
+    assert best() == near
+    assert best(frozenset({near})) == far
+    assert best(frozenset({near, far})) is None
     assert [
         m.worker.id
         for m in rank_workers(cat.daily_service, monday, end, HOME_LAT, HOME_LNG, now=now, limit=1)

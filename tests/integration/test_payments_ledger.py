@@ -172,18 +172,6 @@ def test_a_lost_notification_is_found_by_reconciliation_once(
     assert held(order_id) == 8800
 
 
-def test_closing_at_the_deadline_stops_payment_unless_it_was_paid_meanwhile(
-    wx: WeChatPayClient, wechatpay: WeChatPayStandIn
-) -> None:
-    unpaid = started(wx)
-    assert service.close_payment(unpaid, now=clock.now(), wechat=wx).trade_state == "CLOSED"
-    assert wechatpay.trades[unpaid].state == "CLOSED" and store.get_payment(unpaid).status == "closed"  # type: ignore[union-attr]
-    raced = started(wx, 6600)
-    wechatpay.pay(raced)
-    check = service.close_payment(raced, now=clock.now(), wechat=wx)
-    assert (check.trade_state, check.recorded_now) == ("SUCCESS", True) and held(raced) == 6600
-
-
 # -- refunds ----------------------------------------------------------------------------------------------------
 
 

@@ -153,7 +153,7 @@ def test_each_function_gets_what_its_declaration_says_and_no_more(sample) -> Non
     declared = {a for s in access_statements(api_access, state_machine_arns=["machine"]) for a in s["Action"]}
     assert actions_of(t, "APIHandler") == baseline | declared
     assert write <= declared and {"s3:GetObject", "s3:PutObject"} <= declared
-    assert actions_of(t, "ExpireCoupons") == baseline | write
+    assert actions_of(t, "ExpireCoupons") == baseline | write | {"sqs:SendMessage"}  # a job: + its DLQ
     assert actions_of(t, "BookingHoldTimeout") == baseline | write | {"events:PutEvents"} | send_task
     assert actions_of(t, "PaymentsRefund") == baseline | write
     assert actions_of(t, "Notify") == baseline | consume  # nothing declared: only its own queue
