@@ -21,6 +21,9 @@ def test_a_route_of_every_capability_is_served_after_its_lazy_load(api: Api, ope
         "booking": api.get("/v1/orders", token=customer),
         "notifications": api.get("/v1/me/notifications", token=customer),
         "payments": api.get("/v1/admin/withdrawals", token=operator_token),
+        "reviews": api.get("/v1/admin/appeals", token=operator_token),
+        "marketing": api.get("/v1/me/points", token=customer),
+        "analytics": api.get("/v1/admin/stats/overview", token=operator_token),
     }
     capabilities = {p.parent.name for p in (ROOT / "functions").glob("*/manifest.py")}
     assert set(replies) == capabilities, "add a route of the new capability here"
