@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Rate
+from chalice import Rate
 from common.clock import clock
+from common.lazy import Functions
 from common.log import logger
 from common.settings import get_settings
 
 from functions import payments
 from functions.booking import lifecycle, reconcile
 
-bp = Blueprint(__name__)
+bp = Functions(__name__)
 
 
 @bp.lambda_function(name="booking-route")

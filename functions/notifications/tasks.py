@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
 from chalice.app import SQSEvent
 from common.clock import clock
 from common.consumers import consume
 from common.events import DomainEvent, queue_name
+from common.lazy import Functions
 from common.log import logger
 from common.settings import get_settings
 from pydantic import ValidationError
@@ -28,7 +28,7 @@ from functions.notifications.wechat import SubscribeMessageClient
 
 QUEUE = "notifications"
 
-bp = Blueprint(__name__)
+bp = Functions(__name__)
 
 
 def notifiers() -> list[Notifier]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
 from common.clock import clock
+from common.lazy import Functions
 
 from functions.payments import service
 
-bp = Blueprint(__name__)
+bp = Functions(__name__)
 
 
 @bp.lambda_function(name="payments-refund")

@@ -14,7 +14,8 @@ Three mechanisms, each plain Python:
   (Chalice ``lambda_function``/``on_sqs_message``/``schedule`` blueprints named ``bp``) are imported when the app's
   ``pure_lambda_functions``, ``event_sources`` or an unknown ``handler_map`` entry is first read — by ``chalice
   package``, the local stack, the tests. Serving HTTP never reads them, so the API function never imports a task
-  module; each deployed task, consumer and job runs its own module's handler (``functions.booking.tasks.route``).
+  module; each deployed task, consumer and job runs its own module's handler (``functions.booking.tasks.route``),
+  which logs with its Lambda context as the app's middleware would (their blueprint is a ``Functions``).
 """
 
 from __future__ import annotations
@@ -55,6 +56,18 @@ def exports(package: str, names: dict[str, str]) -> tuple[Callable[[str], Any], 
         return sorted(set(namespace) | set(names))
 
     return __getattr__, __dir__
+
+
+class Functions(Blueprint):
+    """The blueprint of a module of tasks, consumers and jobs. Deployed, each of its handlers runs with only its
+    module imported, never the app, so the app's middleware cannot reach it: this blueprint brings the
+    Lambda-context logging (``common.log.lambda_logging``) itself. Registered on the app (the local stack, the
+    tests), the app's middleware replaces it, so it runs once."""
+
+    def _get_middleware_handlers(self, event_type: str) -> list[Any]:
+        from common.log import lambda_logging
+
+        return [lambda_logging]
 
 
 # (path, method) → the dotted handler a manifest declared, and the app that declared it (LazyApp.add_routes).

@@ -149,3 +149,50 @@ def test_an_extension_in_the_composition_root_is_loaded_before_the_quote_pipelin
     """)
     assert result["subtotal_fen"] == 20000
     assert result["member_discount_fen"] == 10000 and result["total_fen"] == 10000
+
+
+def test_a_task_deployed_alone_logs_with_its_lambda_context() -> None:
+    result = fresh("""
+        import sys
+        from common.lazy import Functions
+        from common.log import logger
+
+        bp = Functions("job")
+
+        @bp.lambda_function(name="job")
+        def job(event, context):
+            logger.warning("inside the job")
+
+        class Context:
+            function_name = "jiazheng-dev-job"
+            memory_limit_in_mb = 256
+            invoked_function_arn = "arn:aws:lambda:cn-north-1:1:function:jiazheng-dev-job"
+            aws_request_id = "req-7"
+
+        assert "app" not in sys.modules
+        job({}, Context())  # the log line is the last line printed
+    """)
+    assert result["message"] == "inside the job"
+    assert result["function_request_id"] == "req-7" and result["function_name"] == "jiazheng-dev-job"
+
+
+def test_every_function_module_and_the_relay_use_the_blueprint_that_brings_the_logging() -> None:
+    import importlib
+
+    from common.lazy import Functions
+
+    from app import app
+
+    modules = app._function_modules
+    assert "common.relay" in modules
+    for capability in CAPABILITIES:
+        assert set(importlib.import_module(f"functions.{capability}.manifest").FUNCTIONS) <= set(modules)
+    assert [m for m in modules if not isinstance(importlib.import_module(m).bp, Functions)] == []
+
+
+def test_every_extension_module_is_listed_in_the_composition_root() -> None:
+    import functions
+
+    listed = {m for modules in functions.EXTENSIONS.values() for m in modules}
+    on_disk = {f"functions.{p.parent.name}.extensions" for p in (ROOT / "functions").glob("*/extensions.py")}
+    assert on_disk <= listed, "list each extension module under the point it extends"
