@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAGE  ?= dev
+# Override the stage's packaging settings (.chalice/config.json): ARCH=arm64, SNAPSTART=1 (python3.12+ runtime).
+PACKAGE_FLAGS := $(if $(ARCH),--architecture $(ARCH)) $(if $(SNAPSTART),--snapstart)
 export PYTHONPATH := $(CURDIR):$(CURDIR)/layers
 
 CHECKOV_VENV := .venv-checkov
@@ -42,7 +44,7 @@ bench: package ## cold start and size of the packages; DynamoDB calls, items rea
 	if [ -f bench/run.py ]; then $(BIN)/python -m bench.run; fi
 
 package: $(VENV)/.installed ## build/template.json, build/app.zip, build/layer.zip for STAGE; no AWS account needed
-	$(BIN)/python -m infra.package --stage $(STAGE) --out build
+	$(BIN)/python -m infra.package --stage $(STAGE) --out build $(PACKAGE_FLAGS)
 	$(BIN)/cfn-lint build/template.json
 
 # Needs the AWS CLI v2, credentials for the target account, and DEPLOY_BUCKET (docs/deploy.md).

@@ -1,54 +1,45 @@
-"""The Chalice app: registers each capability's routes, schedules and handlers. Nothing else lives here."""
+"""The Chalice app: registers each capability's routes, tasks, consumers and jobs. Nothing else lives here.
 
-from chalice import Chalice
+Importing this module imports no capability: each one's ``manifest.py`` (plain data) lists its routes and the
+modules of its tasks, consumers and jobs; a route's module loads on its first call (``common.lazy``). The
+capabilities' extensions of one another (the composition root) are listed in ``functions/__init__.py``.
+"""
+
+from common import snapshot
+from common.lazy import LazyApp, load_all_routes
 from common.log import lambda_logging
-from common.openapi import docs
-from common.relay import bp as outbox_relay
 
-from functions.analytics.api import bp as analytics
-from functions.analytics.tasks import bp as analytics_tasks
-from functions.booking.admin_api import bp as booking_admin
-from functions.booking.api import bp as booking
-from functions.booking.checkout import bp as booking_checkout
-from functions.booking.tasks import bp as booking_tasks
-from functions.catalog.api import bp as catalog
-from functions.identity.api import bp as identity
-from functions.marketing import extensions as marketing_extensions  # noqa: F401 (registers marketing's steps)
-from functions.marketing.api import bp as marketing
-from functions.marketing.tasks import bp as marketing_tasks
-from functions.matching.api import bp as matching
-from functions.notifications.api import bp as notifications
-from functions.notifications.tasks import bp as notification_tasks
-from functions.payments.api import bp as payments
-from functions.payments.tasks import tasks as payment_tasks
-from functions.reviews import extensions as reviews_extensions  # noqa: F401 (its import registers into booking)
-from functions.reviews.api import bp as reviews
-from functions.reviews.tasks import bp as reviews_tasks
-from functions.workers.api import bp as workers
+from functions.analytics import manifest as analytics
+from functions.booking import manifest as booking
+from functions.catalog import manifest as catalog
+from functions.identity import manifest as identity
+from functions.marketing import manifest as marketing
+from functions.matching import manifest as matching
+from functions.notifications import manifest as notifications
+from functions.payments import manifest as payments
+from functions.reviews import manifest as reviews
+from functions.workers import manifest as workers
 
-app = Chalice(app_name="jiazheng")
-app.register_middleware(lambda_logging, "all")  # every entry point logs with its Lambda context
-
-for blueprint in (
-    docs,
+CAPABILITIES = (
     identity,
     catalog,
     workers,
     matching,
     booking,
-    booking_admin,
-    booking_checkout,
-    booking_tasks,
     notifications,
-    notification_tasks,
     payments,
-    payment_tasks,
     reviews,
-    reviews_tasks,
-    outbox_relay,
     marketing,
-    marketing_tasks,
     analytics,
-    analytics_tasks,
-):
-    app.register_blueprint(blueprint)
+)
+
+app = LazyApp(app_name="jiazheng")
+app.register_middleware(lambda_logging, "all")  # every entry point logs with its Lambda context
+app.add_routes([("GET", "/v1/openapi.json", "common.openapi.openapi_document")])  # generated when asked
+app.add_functions(["common.relay"])  # the outbox relay: the table's stream → the event bus
+for capability in CAPABILITIES:
+    app.add_routes(capability.ROUTES)
+    app.add_functions(capability.FUNCTIONS)
+
+# SnapStart (a stage setting): load every route's capability before the snapshot, so no restore pays an import.
+snapshot.install(before=load_all_routes)

@@ -1,10 +1,13 @@
-"""Cold-start figures of the deployable package (``make bench``, after ``make package``).
+"""Cold-start figures of the deployable package (``make bench``, after ``make package``). Fails nothing.
 
-- import time of the packaged API handler (``app`` from app.zip, with layer.zip on the path as Lambda puts it),
-  next to ``import boto3`` alone from the same layer, each in a fresh interpreter of a clean virtualenv (nothing
-  installed), median of several runs after one warm-up; and the same handler with its bytecode removed, to show
-  what shipping ``.pyc`` saves on Lambda's read-only file system;
-- the unzipped (and zipped) size of each package.
+- import time, next to ``import boto3`` alone from the same layer, each in a fresh interpreter of a clean
+  virtualenv (nothing installed), median of several runs after one warm-up, of:
+  - the packaged API handler (``app`` from app.zip, with layer.zip on the path as Lambda puts it) — what the API
+    function's cold start imports; and the same with booking's routes loaded (what the first booking request adds);
+  - one state-machine task's handler module (``TASK``, as its Lambda function imports it);
+  - the API handler with its bytecode removed, to show what shipping ``.pyc`` saves on a read-only file system;
+- the unzipped (and zipped) size of each package, and the layer without boto3 and its own dependencies
+  (botocore, s3transfer, jmespath), which Lambda's Python runtime also provides.
 
 Not included: the SSM read of the settings at cold start (a network round trip; SECRETS_PARAMETER_PREFIX is unset
 here) and Lambda's own init. Writes build/cold_start.json.
@@ -29,9 +32,13 @@ PROBE = """
 import sys, time
 sys.path[:0] = sys.argv[2:]
 t0 = time.perf_counter()
-__import__(sys.argv[1])
+for module in sys.argv[1].split(","):
+    __import__(module)
 print(time.perf_counter() - t0)
 """
+TASK = "functions.booking.tasks"  # the booking-route task's handler module (Handler functions.booking.tasks.route)
+BOOKING_ROUTES = "app,functions.booking.api,functions.booking.admin_api,functions.booking.checkout"
+BOTO3 = ("boto3", "botocore", "s3transfer", "jmespath")  # boto3 and what only it needs
 ENV = {
     "PATH": "/usr/bin:/bin",
     "AWS_DEFAULT_REGION": "us-east-1",
@@ -65,6 +72,16 @@ def medians(probes: dict[str, Callable[[], float]], runs: int) -> dict[str, floa
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def size_without(archive: Path, prefix: str, packages: tuple[str, ...]) -> int:
+    """Unzipped bytes of ``archive`` without the top-level ``packages`` (and their dist-info) under ``prefix``."""
+    with zipfile.ZipFile(archive) as z:
+        return sum(
+            info.file_size
+            for info in z.infolist()
+            if info.filename.removeprefix(prefix).split("/")[0].split("-")[0] not in packages
+        )
+
+
 def without_bytecode(src: Path, dest: Path) -> Path:
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__"))
     return dest
@@ -94,18 +111,26 @@ def main() -> None:
             {
                 "boto3": lambda: import_seconds(python, "boto3", [layer]),
                 "handler": lambda: import_seconds(python, "app", [task, layer]),
+                "booking_routes": lambda: import_seconds(python, BOOKING_ROUTES, [task, layer]),
+                "task": lambda: import_seconds(python, TASK, [task, layer]),
                 # as on Lambda's read-only file system: nowhere to write the compiled modules
                 "source_only": lambda: import_seconds(python, "app", [task_src, layer_src], flags=("-B",)),
             },
             args.runs,
         )
-        boto3, handler, source_only = m["boto3"], m["handler"], m["source_only"]
 
+    boto3 = m["boto3"]
+    layer_zip = packages[1]
     results = {
         "import_boto3_ms": round(boto3 * 1000, 1),
-        "import_api_handler_ms": round(handler * 1000, 1),
-        "import_api_handler_without_bytecode_ms": round(source_only * 1000, 1),
-        "ratio_handler_to_boto3": round(handler / boto3, 2),
+        "import_api_handler_ms": round(m["handler"] * 1000, 1),
+        "import_api_handler_and_booking_routes_ms": round(m["booking_routes"] * 1000, 1),
+        "import_task_handler_ms": round(m["task"] * 1000, 1),
+        "import_api_handler_without_bytecode_ms": round(m["source_only"] * 1000, 1),
+        "ratio_handler_to_boto3": round(m["handler"] / boto3, 2),
+        "ratio_booking_routes_to_boto3": round(m["booking_routes"] / boto3, 2),
+        "ratio_task_to_boto3": round(m["task"] / boto3, 2),
+        "task": TASK,
         "packages": {
             p.name: {
                 "unzipped_mb": round(unzipped_size(p) / 1e6, 1),
@@ -113,17 +138,25 @@ def main() -> None:
             }
             for p in packages
         },
+        "layer_without_boto3_unzipped_mb": round(size_without(layer_zip, "python/", BOTO3) / 1e6, 1),
         "runs": args.runs,
     }
     (args.build / "cold_start.json").write_text(json.dumps(results, indent=1) + "\n")
-    print(f"import boto3 alone                     {results['import_boto3_ms']:7.1f} ms")
-    print(f"import the packaged API handler        {results['import_api_handler_ms']:7.1f} ms")
+    r = results
+    print(f"import boto3 alone                        {r['import_boto3_ms']:7.1f} ms")
     print(
-        f"  the same without shipped bytecode    {results['import_api_handler_without_bytecode_ms']:7.1f} ms"
+        f"import the packaged API handler           {r['import_api_handler_ms']:7.1f} ms  {r['ratio_handler_to_boto3']:5.2f}× boto3"
     )
-    print(f"ratio handler / boto3                  {results['ratio_handler_to_boto3']:7.2f}")
-    for name, size in results["packages"].items():
-        print(f"{name:<38} {size['unzipped_mb']:7.1f} MB unzipped, {size['zipped_mb']:.1f} MB zipped")
+    print(
+        f"  … and booking's routes (first call)     {r['import_api_handler_and_booking_routes_ms']:7.1f} ms  {r['ratio_booking_routes_to_boto3']:5.2f}× boto3"
+    )
+    print(
+        f"import a task's handler ({TASK})  {r['import_task_handler_ms']:7.1f} ms  {r['ratio_task_to_boto3']:5.2f}× boto3"
+    )
+    print(f"  API handler without shipped bytecode    {r['import_api_handler_without_bytecode_ms']:7.1f} ms")
+    for name, size in r["packages"].items():
+        print(f"{name:<41} {size['unzipped_mb']:7.1f} MB unzipped, {size['zipped_mb']:.1f} MB zipped")
+    print(f"layer.zip without {'/'.join(BOTO3):<23} {r['layer_without_boto3_unzipped_mb']:7.1f} MB unzipped")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,18 @@ Other capabilities and the local stack may call: ``count(event, tx)`` (the consu
 ``consume_atomic``) and ``seed_demo_history(ctx)`` (the local stack's seed hook).
 """
 
-from functions.analytics.seed import seed_demo_history
-from functions.analytics.tasks import count
+from typing import TYPE_CHECKING
+
+from common.lazy import exports
+
+if TYPE_CHECKING:
+    from functions.analytics.seed import seed_demo_history
+    from functions.analytics.tasks import count
+
+# Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
+__getattr__, __dir__ = exports(
+    __name__,
+    {"count": "functions.analytics.tasks", "seed_demo_history": "functions.analytics.seed"},
+)
 
 __all__ = ["count", "seed_demo_history"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from chalice import Blueprint
 from chalice.app import SQSEvent
 from common.clock import business_tz, clock
 from common.consumers import consume_atomic
 from common.events import DomainEvent, queue_name
+from common.lazy import Functions
 from common.settings import get_settings
 from pynamodb.transactions import TransactWrite
 
@@ -22,7 +22,7 @@ from functions.analytics import rules, store
 
 CONSUMER = "analytics"
 
-bp = Blueprint(__name__)
+bp = Functions(__name__)
 
 
 def count(event: DomainEvent, tx: TransactWrite) -> None:

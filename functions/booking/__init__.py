@@ -9,18 +9,49 @@ best level's commission and the customer's rating on the worker's view; booking 
 ``admin_orders`` with ``AdminOrdersQuery`` (analytics' order export reads the board by day).
 """
 
-from functions.booking.board import admin_orders
-from functions.booking.models import AdminOrdersQuery, CustomerRating, OrderReviewView, PriceLine
-from functions.booking.moves import mark_paid
-from functions.booking.policy import register_priority
-from functions.booking.pricing import (
-    PricingContext,
-    register_commission_rule,
-    register_discount_step,
-    register_price_step,
+from typing import TYPE_CHECKING
+
+from common.lazy import exports
+
+if TYPE_CHECKING:
+    from functions.booking.board import admin_orders
+    from functions.booking.models import AdminOrdersQuery, CustomerRating, OrderReviewView, PriceLine
+    from functions.booking.moves import mark_paid
+    from functions.booking.policy import register_priority
+    from functions.booking.pricing import (
+        PricingContext,
+        register_commission_rule,
+        register_discount_step,
+        register_price_step,
+    )
+    from functions.booking.service import (
+        get_order_for_payment,
+        get_order_for_review,
+        get_order_for_settlement,
+    )
+    from functions.booking.views import register_customer_rating_source
+
+# Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "AdminOrdersQuery": "functions.booking.models",
+        "CustomerRating": "functions.booking.models",
+        "OrderReviewView": "functions.booking.models",
+        "PriceLine": "functions.booking.models",
+        "PricingContext": "functions.booking.pricing",
+        "admin_orders": "functions.booking.board",
+        "get_order_for_payment": "functions.booking.service",
+        "get_order_for_review": "functions.booking.service",
+        "get_order_for_settlement": "functions.booking.service",
+        "mark_paid": "functions.booking.moves",
+        "register_commission_rule": "functions.booking.pricing",
+        "register_customer_rating_source": "functions.booking.views",
+        "register_discount_step": "functions.booking.pricing",
+        "register_price_step": "functions.booking.pricing",
+        "register_priority": "functions.booking.policy",
+    },
 )
-from functions.booking.service import get_order_for_payment, get_order_for_review, get_order_for_settlement
-from functions.booking.views import register_customer_rating_source
 
 __all__ = [
     "AdminOrdersQuery",

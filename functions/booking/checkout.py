@@ -1,4 +1,5 @@
-"""Where booking and payments meet over HTTP: paying an order, and WeChat Pay's payment notification.
+"""Where booking and payments meet over HTTP: paying an order, and WeChat Pay's payment notification (the
+reconciliation job, for a notification lost, is ``functions.booking.reconcile``).
 
 Payments owns the money (prepay, verification, the ledger); booking owns the order. The notification handler is
 payments', given booking's ``mark_paid`` to move the order on (INTERFACES.md): a payment for an order cancelled
@@ -7,15 +8,11 @@ meanwhile is refunded by payments.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from chalice import Blueprint, Rate, Response
+from chalice import Blueprint, Response
 from common.api import Call, route
-from common.clock import clock
 from common.errors import InvalidTransition, NotFound
-from common.log import logger
-from common.settings import get_settings
 
 from functions import identity, payments
 from functions.booking import rules, service
@@ -63,32 +60,3 @@ def wechat_payment_notify(call: Call) -> Response:
     return payments.handle_payment_notification(
         call.headers, call.raw_body, now=call.now, wechat=payments.client_from_settings(), mark_paid=mark_paid
     )
-
-
-def reconcile_pending_payments(*, now: datetime, wechat: Any) -> dict[str, int]:
-    """Never trust the client's "success": ask WeChat Pay about every order still unpaid near (or past) its
-    deadline, and treat a payment it confirms exactly as a notification would (a lost or late one)."""
-    within = timedelta(minutes=get_settings().payment_reconcile_within_minutes)
-    checked = moved = refunded = 0
-    for order_id in payments.payments_due(now, within=within):
-        checked += 1
-        check = payments.reconcile_payment(order_id, now=now, wechat=wechat)
-        if check.trade_state != "SUCCESS" or check.transaction_id is None or check.amount_fen is None:
-            continue
-        resumed = payments.resume_or_refund(
-            order_id, check.amount_fen, check.transaction_id, now=now, wechat=wechat, mark_paid=mark_paid
-        )
-        moved, refunded = moved + resumed, refunded + (not resumed)
-    if checked:
-        logger.info(
-            "payments reconciled", extra={"checked": checked, "moved_on": moved, "refunded": refunded}
-        )
-    return {"checked": checked, "paid_found": moved + refunded, "moved_on": moved, "refunded": refunded}
-
-
-@bp.schedule(
-    Rate(get_settings().payment_reconcile_every_minutes, unit=Rate.MINUTES), name="payment-reconciliation"
-)
-def payment_reconciliation(event: Any, context: Any = None) -> dict[str, int]:
-    """Scheduled: the payment reconciliation (also ``POST /v1/dev/jobs/payment-reconciliation`` locally)."""
-    return reconcile_pending_payments(now=clock.now(), wechat=payments.client_from_settings())

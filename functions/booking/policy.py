@@ -9,6 +9,7 @@ from typing import Any
 
 from common.settings import get_settings
 
+from functions import load_extensions
 from functions.booking import pricing, rules
 from functions.booking.models import Quote
 from functions.booking.store import OrderItem
@@ -35,6 +36,7 @@ def register_priority(provider: PriorityProvider) -> None:
 
 def priority_for(customer_id: str, now: datetime) -> Priority:
     """The largest extras any provider gives the customer."""
+    load_extensions("booking.priority")
     days, extra = 0, 0
     for provider in _priority:
         d, e = provider(customer_id, now)

@@ -8,7 +8,9 @@ cancelled. Until marketing lands, every step is a ``NoDiscount`` that returns 0.
 Before the discounts, price steps (``register_price_step``) may raise or lower the subtotal by a signed amount
 shown as its own line in ``adjustments`` (reviews: the chosen worker's credit price multiplier). A capability may
 also lower the platform's commission for a worker (``register_commission_rule``; reviews: the best credit level);
-the order keeps the rate it was booked with. Booking imports none of the capabilities that register here.
+the order keeps the rate it was booked with. Booking imports none of the capabilities that register here: the
+modules that register are listed in the composition root (``functions.EXTENSIONS["booking.quote"]``) and
+imported before the pipeline, a price step or a commission rule is first used, in whichever function uses it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Literal, Protocol
 
 from pynamodb.transactions import TransactWrite
 
+from functions import load_extensions
 from functions.booking.models import PriceLine, Quote
 
 Line = Literal["member_discount_fen", "coupon_discount_fen", "points_discount_fen"]
@@ -107,8 +110,14 @@ def reset_pipeline() -> None:
     _pipeline[:] = list(_DEFAULT)
 
 
+def pipeline() -> list[DiscountStep]:
+    """The steps in order, after the composition root's extensions of the quote have registered theirs."""
+    load_extensions("booking.quote")
+    return _pipeline
+
+
 def steps() -> tuple[DiscountStep, ...]:
-    return tuple(_pipeline)
+    return tuple(pipeline())
 
 
 class PriceStep(Protocol):
@@ -139,6 +148,7 @@ def register_commission_rule(name: str, rule: CommissionRule) -> None:
 
 def commission_percent(worker_id: str, platform_percent: int) -> int:
     """The commission an order with this worker is booked at (never above the platform's)."""
+    load_extensions("booking.quote")
     rates = [r for rule in _commission_rules.values() if (r := rule(worker_id)) is not None]
     return max(0, min([platform_percent, *rates]))
 
@@ -148,9 +158,10 @@ def quote(ctx: PricingContext) -> Quote:
     than what is still payable), the total."""
     subtotal = ctx.unit_price_fen * ctx.units
     lines: dict[str, int] = {}
+    discounts = pipeline()  # loads the extensions first
     adjustments = [line for step in _price_steps.values() if (line := step.adjust(ctx, subtotal))]
     payable = max(0, subtotal + sum(a.amount_fen for a in adjustments))
-    for step in _pipeline:
+    for step in discounts:
         amount = max(0, min(int(step.discount(ctx, payable)), payable))
         lines[step.line] = lines.get(step.line, 0) + amount
         payable -= amount
@@ -159,7 +170,7 @@ def quote(ctx: PricingContext) -> Quote:
 
 def reserve_discounts(tx: TransactWrite, ctx: PricingContext, order: PricedOrder) -> None:
     """Every step's writes, in the order's transaction."""
-    for step in _pipeline:
+    for step in pipeline():
         step.reserve(tx, ctx, order)
 
 
@@ -175,5 +186,5 @@ def refusal(ctx: PricingContext, order: PricedOrder) -> Exception | None:
 
 def release_discounts(order: PricedOrder) -> None:
     """Every step gives back what it took (compensation of a cancelled order)."""
-    for step in _pipeline:
+    for step in pipeline():
         step.release(order)

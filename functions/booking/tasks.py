@@ -1,4 +1,5 @@
-"""The order workflow's Lambda tasks (infra/statemachine/order_lifecycle.asl.json names them ``${fn:<name>}``).
+"""The order workflow's Lambda tasks (infra/statemachine/order_lifecycle.asl.json names them ``${fn:<name>}``),
+and booking's scheduled job, the payment reconciliation.
 
 Each handler turns the task's input into one call of ``lifecycle``; a domain error surfaces under its class name
 for the workflow's Catch (``OrderCancelled`` → compensation); anything else is retried, then lands in the DLQ.
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Rate
 from common.clock import clock
+from common.lazy import Functions
 from common.log import logger
+from common.settings import get_settings
 
-from functions.booking import lifecycle
+from functions import payments
+from functions.booking import lifecycle, reconcile
 
-bp = Blueprint(__name__)
+bp = Functions(__name__)
 
 
 @bp.lambda_function(name="booking-route")
@@ -70,3 +74,11 @@ def settle(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """``{"order_id"}``: payments settles the order with booking's figures (worker, commission, fee)."""
     logger.append_keys(order_id=event["order_id"])
     return lifecycle.settle(event["order_id"], now=clock.now())
+
+
+@bp.schedule(
+    Rate(get_settings().payment_reconcile_every_minutes, unit=Rate.MINUTES), name="payment-reconciliation"
+)
+def payment_reconciliation(event: Any, context: Any = None) -> dict[str, int]:
+    """Scheduled: the payment reconciliation (also ``POST /v1/dev/jobs/payment-reconciliation`` locally)."""
+    return reconcile.reconcile_pending_payments(now=clock.now(), wechat=payments.client_from_settings())

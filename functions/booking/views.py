@@ -7,6 +7,7 @@ from collections.abc import Callable
 from common.errors import NotFound
 from common.pagination import Page
 
+from functions import load_extensions
 from functions.booking.models import (
     Complaint,
     CustomerRating,
@@ -30,6 +31,7 @@ def register_customer_rating_source(source: CustomerRatingSource) -> None:
 
 def to_worker_order(item: OrderItem, worker_id: str) -> WorkerOrder:
     """The order as its worker sees it, with the customer's rating (empty until a source is registered)."""
+    load_extensions("booking.worker_view")
     rating = (
         _customer_rating[0](item.customer_id, worker_id, item.id) if _customer_rating else CustomerRating()
     )

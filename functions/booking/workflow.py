@@ -14,6 +14,7 @@ import boto3
 from botocore.exceptions import ClientError
 from common.log import logger
 from common.settings import get_settings
+from common.snapshot import on_restore
 
 # A token whose wait already ended (resumed, timed out, or its execution stopped): resuming it is harmless.
 _STALE_TOKEN_ERRORS = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist", "ExecutionDoesNotExist"}
@@ -22,6 +23,9 @@ _STALE_TOKEN_ERRORS = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist", "Exec
 @lru_cache(maxsize=1)
 def _client() -> Any:
     return boto3.client("stepfunctions")
+
+
+on_restore(_client.cache_clear)  # SnapStart: no connection from the snapshot
 
 
 def execution_input(order_id: str) -> dict[str, Any]:

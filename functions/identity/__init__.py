@@ -7,17 +7,38 @@ its author's nickname), ``customers_born_on`` (marketing's birthday perks), ``re
 ``list_addresses`` (analytics' customer views for operators).
 """
 
-from functions.identity.models import Contact
-from functions.identity.service import (
-    contact_for,
-    customer_profiles,
-    find_customers,
-    get_address,
-    list_addresses,
-    nickname_of,
-    register_profile_flags,
+from typing import TYPE_CHECKING
+
+from common.lazy import exports
+
+if TYPE_CHECKING:
+    from functions.identity.models import Contact
+    from functions.identity.service import (
+        contact_for,
+        customer_profiles,
+        find_customers,
+        get_address,
+        list_addresses,
+        nickname_of,
+        register_profile_flags,
+    )
+    from functions.identity.store import customers_born_on
+
+# Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "Contact": "functions.identity.models",
+        "contact_for": "functions.identity.service",
+        "customer_profiles": "functions.identity.service",
+        "customers_born_on": "functions.identity.store",
+        "find_customers": "functions.identity.service",
+        "get_address": "functions.identity.service",
+        "list_addresses": "functions.identity.service",
+        "nickname_of": "functions.identity.service",
+        "register_profile_flags": "functions.identity.service",
+    },
 )
-from functions.identity.store import customers_born_on
 
 __all__ = [
     "Contact",

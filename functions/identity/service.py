@@ -14,6 +14,7 @@ from common.errors import NotFound, RuleViolation, Unauthorized
 from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
 
+from functions import load_extensions
 from functions.identity import rules, store
 from functions.identity.maps import Geocoder
 from functions.identity.models import (
@@ -101,6 +102,7 @@ def _profile(user: store.UserItem) -> Profile:
     fields = {k: getattr(user, k) for k in Profile.model_fields if k not in ("birthday", "exclusive_support")}
     flags: dict[str, bool] = {}
     if user.role == "customer":
+        load_extensions("identity.profile")
         for provider in _profile_flags:
             flags |= provider(user.id)
     return Profile.model_validate(fields | {"birthday": user.birthday} | flags)

@@ -14,10 +14,12 @@ from typing import Protocol
 import requests
 from common.errors import RateLimited, RuleViolation, Unauthorized, UpstreamError
 from common.settings import get_settings
+from common.snapshot import on_restore
 from common.wechat_api import WeChatServerApi, WeChatUnavailable
 from pydantic import BaseModel
 
 _http = requests.Session()
+on_restore(_http.close)  # SnapStart: pooled connections do not survive a restore
 
 
 class WeChatSession(BaseModel):

@@ -1,5 +1,6 @@
 """Marketing's registrations into other capabilities, all in one place: importing this module performs them
-(``app.py``, the composition root, imports it). Booking never imports marketing; marketing plugs in here:
+(the composition root, ``functions.EXTENSIONS``, lists it). Booking never imports marketing; marketing plugs
+in here:
 
 - booking's quote pipeline: the member, coupon and points steps (``register_discount_step``);
 - booking's priority booking: the tier's longer horizon and extra best-match candidates (``register_priority``);

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Cron
+from chalice import Cron
 from chalice.app import SQSEvent
 from common.clock import clock
 from common.consumers import consume_atomic
 from common.events import DomainEvent, queue_name
+from common.lazy import Functions
 from common.log import logger
 from common.settings import get_settings
 from pynamodb.transactions import TransactWrite
 
 from functions.marketing import coupons, membership, points, reactions
 
-bp = Blueprint(__name__)
+bp = Functions(__name__)
 
 
 def on_event(e: DomainEvent, tx: TransactWrite) -> None:

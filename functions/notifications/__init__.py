@@ -7,12 +7,30 @@ sends verification codes through it). Order events reach this capability through
 (``functions/notifications/tasks.py``).
 """
 
-from functions.notifications.service import notify
-from functions.notifications.sms import SmsRefused, SmsSender, SmsUnavailable, TencentSmsClient
+from typing import TYPE_CHECKING
+
+from common.lazy import exports
+
+if TYPE_CHECKING:
+    from functions.notifications.service import notify
+    from functions.notifications.sms import SmsRefused, SmsSender, SmsUnavailable
+
+# Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "SmsRefused": "functions.notifications.sms",
+        "SmsSender": "functions.notifications.sms",
+        "SmsUnavailable": "functions.notifications.sms",
+        "notify": "functions.notifications.service",
+    },
+)
 
 
-def sms_sender() -> SmsSender:
+def sms_sender() -> "SmsSender":
     """The configured SMS provider (Tencent Cloud SMS; the loopback stand-in locally)."""
+    from functions.notifications.sms import TencentSmsClient
+
     return TencentSmsClient.from_settings()
 
 

@@ -9,15 +9,17 @@ redelivered; the inbox item is already written by then and is not written twice.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from common.log import logger
 
-from functions.identity import Contact
 from functions.notifications.models import Notice
 from functions.notifications.sms import SmsRefused, SmsSender, SmsUnavailable
 from functions.notifications.store import Quotas
 from functions.notifications.wechat import NoQuota, Refused, SubscribeMessenger, Unavailable
+
+if TYPE_CHECKING:
+    from functions.identity import Contact
 
 
 class DeliveryUnavailable(Exception):

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from common.clock import business_tz, iso
 from common.errors import NotFound, RuleViolation
@@ -21,12 +21,14 @@ from common.log import logger
 from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
 
-from functions.identity import Contact
 from functions.notifications import rules, store
 from functions.notifications.delivery import DeliveryUnavailable, Notifier, deliver
 from functions.notifications.models import Notice, Notification, Subscriptions, TemplateQuota
 
-Contacts = Callable[[str], Contact | None]
+if TYPE_CHECKING:  # identity loads only when a contact is looked up
+    from functions.identity import Contact
+
+    Contacts = Callable[[str], Contact | None]
 
 
 def event_key(detail_type: str, detail: Mapping[str, Any]) -> str:

@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 
 import requests
 from common.settings import get_settings
+from common.snapshot import on_restore
 
 _http = requests.Session()
+on_restore(_http.close)  # SnapStart: pooled connections do not survive a restore
 
 SERVICE = "sms"
 ACTION = "SendSms"

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
 from chalice.app import SQSEvent
 from common.clock import clock
 from common.consumers import consume
 from common.events import DomainEvent, queue_name
+from common.lazy import Functions
 from common.log import logger
 from common.settings import get_settings
 from pydantic import ValidationError
 
-from functions.identity import contact_for
+from functions import identity
 from functions.notifications import service, store
 from functions.notifications.delivery import Notifier, SmsNotifier, WeChatNotifier
 from functions.notifications.sms import TencentSmsClient
@@ -28,7 +28,7 @@ from functions.notifications.wechat import SubscribeMessageClient
 
 QUEUE = "notifications"
 
-bp = Blueprint(__name__)
+bp = Functions(__name__)
 
 
 def notifiers() -> list[Notifier]:
@@ -43,7 +43,9 @@ def notifiers() -> list[Notifier]:
 def notify(event: DomainEvent, chain: list[Notifier]) -> None:
     """One event → inbox items and deliveries (``service.handle_event``)."""
     try:
-        service.handle_event(event.type, event.detail, now=clock.now(), notifiers=chain, contacts=contact_for)
+        service.handle_event(
+            event.type, event.detail, now=clock.now(), notifiers=chain, contacts=identity.contact_for
+        )
     except ValidationError as exc:
         # Where and why, never the values: a note written by a customer may hold anything.
         problems = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors(include_input=False)]

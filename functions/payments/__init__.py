@@ -4,21 +4,48 @@ Other capabilities and the later wiring may call these (see each docstring); not
 Booking wires the payment notification (``handle_payment_notification`` with its ``mark_paid``) and the pay route.
 """
 
-from functions.payments.ledger import split_earning, worker_of
-from functions.payments.ledger_store import account_balances
-from functions.payments.notify import handle_payment_notification, resume_or_refund
-from functions.payments.service import (
-    accrue_earning,
-    complete_refund,
-    payments_due,
-    reconcile_payment,
-    record_payment,
-    refund,
-    settle,
-    start_payment,
+from typing import TYPE_CHECKING
+
+from common.lazy import exports
+
+if TYPE_CHECKING:
+    from functions.payments.ledger import split_earning, worker_of
+    from functions.payments.ledger_store import account_balances
+    from functions.payments.notify import handle_payment_notification, resume_or_refund
+    from functions.payments.service import (
+        accrue_earning,
+        complete_refund,
+        payments_due,
+        reconcile_payment,
+        record_payment,
+        refund,
+        settle,
+        start_payment,
+    )
+    from functions.payments.wechatpay import client_from_settings
+    from functions.payments.wechatpay_models import PayParams
+
+# Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "PayParams": "functions.payments.wechatpay_models",
+        "account_balances": "functions.payments.ledger_store",
+        "accrue_earning": "functions.payments.service",
+        "client_from_settings": "functions.payments.wechatpay",
+        "complete_refund": "functions.payments.service",
+        "handle_payment_notification": "functions.payments.notify",
+        "payments_due": "functions.payments.service",
+        "reconcile_payment": "functions.payments.service",
+        "record_payment": "functions.payments.service",
+        "refund": "functions.payments.service",
+        "resume_or_refund": "functions.payments.notify",
+        "settle": "functions.payments.service",
+        "split_earning": "functions.payments.ledger",
+        "start_payment": "functions.payments.service",
+        "worker_of": "functions.payments.ledger",
+    },
 )
-from functions.payments.wechatpay import client_from_settings
-from functions.payments.wechatpay_models import PayParams
 
 __all__ = [
     "PayParams",

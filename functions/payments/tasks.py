@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
 from common.clock import clock
+from common.lazy import Functions
 
 from functions.payments import service
 
-tasks = Blueprint(__name__)
+bp = Functions(__name__)
 
 
-@tasks.lambda_function(name="payments-refund")
+@bp.lambda_function(name="payments-refund")
 def refund_task(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """``{"order_id", "refund_fen", "reason"}`` → the refund asked of WeChat Pay (or ``{"refund": null}`` when
     there is nothing to refund). The reason is also the refund's key: one refund per order and reason."""

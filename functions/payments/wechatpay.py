@@ -20,6 +20,7 @@ from common.clock import clock
 from common.errors import InvalidNotification, WeChatPayError
 from common.money import fen
 from common.settings import get_settings
+from common.snapshot import on_restore
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from functions.payments import crypto
@@ -27,6 +28,7 @@ from functions.payments.crypto import NotificationVerifier
 from functions.payments.wechatpay_models import PayParams, Refund, Transaction
 
 _http = requests.Session()
+on_restore(_http.close)  # SnapStart: pooled connections do not survive a restore
 
 
 class WeChatPay(Protocol):

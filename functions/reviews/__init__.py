@@ -2,9 +2,18 @@
 appeals, the hourly recalculation of dirty workers.
 
 Other capabilities may call: ``credit_of(worker_id) -> (score, level)``. Reviews plugs into booking through
-``functions/reviews/extensions.py`` (imported by app.py); booking never imports reviews.
+``functions/reviews/extensions.py`` (listed in the composition root, ``functions.EXTENSIONS``); booking never
+imports reviews.
 """
 
-from functions.reviews.credit_service import current as credit_of
+from typing import TYPE_CHECKING
+
+from common.lazy import exports
+
+if TYPE_CHECKING:
+    from functions.reviews.credit_service import current as credit_of
+
+# Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
+__getattr__, __dir__ = exports(__name__, {"credit_of": "functions.reviews.credit_service:current"})
 
 __all__ = ["credit_of"]

@@ -1,4 +1,5 @@
-"""Everything reviews plugs into booking, in one place; importing this module performs it (app.py does).
+"""Everything reviews plugs into booking, in one place; importing this module performs it (the composition
+root, ``functions.EXTENSIONS``, lists it).
 
 - the credit price line: a booking with a chosen (or matched) worker is priced ×``credit_price_percent`` of
   the worker's level, shown as the quote line ``credit_adjustment``;

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Rate
+from chalice import Rate
 from chalice.app import SQSEvent
 from common import events
 from common.clock import clock
 from common.consumers import consume_atomic
 from common.events import DomainEvent, queue_name
 from common.ids import derived_id
+from common.lazy import Functions
 from common.log import logger
 from common.settings import get_settings
 from pynamodb.transactions import TransactWrite
@@ -24,7 +25,7 @@ from pynamodb.transactions import TransactWrite
 from functions.reviews import recalculation
 
 QUEUE = "reviews"
-bp = Blueprint(__name__)
+bp = Functions(__name__)
 
 
 @bp.schedule(Rate(1, unit=Rate.HOURS), name="credit-recalculation")

@@ -14,25 +14,61 @@ Matching reads the directory: ``nearby_cards``, ``card_problem``, ``booking_load
 ``summarize``, ``WorkerCard``, ``WorkerLoad``, ``skill_fit``, ``credit_level``, ``SLOT_MINUTES``.
 """
 
-from functions.workers.calendar import check_bookable, hold_slots, order_finished, release_slots
-from functions.workers.models import WorkerPublic, WorkerSummary
-from functions.workers.rules import SLOT_MINUTES, credit_level, skill_fit, slot_keys
-from functions.workers.search import (
-    WorkerCard,
-    WorkerLoad,
-    booking_loads,
-    card_problem,
-    keys_per_worker,
-    nearby_cards,
-    summarize,
-)
-from functions.workers.seed import seed_demo_workers, seed_workers
-from functions.workers.service import (
-    ensure_public,
-    get_public_profile,
-    record_rating,
-    refresh_rating,
-    set_credit_score,
+from typing import TYPE_CHECKING
+
+from common.lazy import exports
+
+if TYPE_CHECKING:
+    from functions.workers.calendar import check_bookable, hold_slots, order_finished, release_slots
+    from functions.workers.models import WorkerPublic, WorkerSummary
+    from functions.workers.rules import SLOT_MINUTES, credit_level, skill_fit, slot_keys
+    from functions.workers.search import (
+        WorkerCard,
+        WorkerLoad,
+        booking_loads,
+        card_problem,
+        keys_per_worker,
+        nearby_cards,
+        summarize,
+    )
+    from functions.workers.seed import seed_demo_workers, seed_workers
+    from functions.workers.service import (
+        ensure_public,
+        get_public_profile,
+        record_rating,
+        refresh_rating,
+        set_credit_score,
+    )
+
+# Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "SLOT_MINUTES": "functions.workers.rules",
+        "WorkerCard": "functions.workers.search",
+        "WorkerLoad": "functions.workers.search",
+        "WorkerPublic": "functions.workers.models",
+        "WorkerSummary": "functions.workers.models",
+        "booking_loads": "functions.workers.search",
+        "card_problem": "functions.workers.search",
+        "check_bookable": "functions.workers.calendar",
+        "credit_level": "functions.workers.rules",
+        "ensure_public": "functions.workers.service",
+        "get_public_profile": "functions.workers.service",
+        "hold_slots": "functions.workers.calendar",
+        "keys_per_worker": "functions.workers.search",
+        "nearby_cards": "functions.workers.search",
+        "order_finished": "functions.workers.calendar",
+        "record_rating": "functions.workers.service",
+        "refresh_rating": "functions.workers.service",
+        "release_slots": "functions.workers.calendar",
+        "seed_demo_workers": "functions.workers.seed",
+        "seed_workers": "functions.workers.seed",
+        "set_credit_score": "functions.workers.service",
+        "skill_fit": "functions.workers.rules",
+        "slot_keys": "functions.workers.rules",
+        "summarize": "functions.workers.search",
+    },
 )
 
 __all__ = [

@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 from common.settings import get_settings
+from common.snapshot import on_restore
 
 from functions.workers.models import MediaIn, MediaUpload
 
@@ -23,6 +24,9 @@ EXTENSIONS = {
 @lru_cache(maxsize=1)
 def _s3() -> Any:
     return boto3.client("s3")
+
+
+on_restore(_s3.cache_clear)  # SnapStart: no connection from the snapshot
 
 
 def presign_upload(worker_id: str, body: MediaIn, *, media_id: str) -> MediaUpload:

@@ -5,6 +5,9 @@
 2. ``chalice package`` in a subprocess with no credentials: the SAM template and ``deployment.zip``.
 3. ``app.zip``: that zip, compiled; ``layer.zip``: ``common`` and the runtime dependencies (``infra.package.layer``).
 4. ``template.json``: Chalice's template merged with the rest of the design (``infra.package.template``).
+
+Each stage of ``.chalice/config.json`` may also say ``"architecture": "x86_64" | "arm64"`` (the functions' and
+the layer's) and ``"snapstart": true`` (the API function; a python3.12+ runtime); ``stage_options`` reads them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,30 @@ class Built:
     def sizes(self) -> dict[str, int]:
         """Unzipped bytes of each package."""
         return {p.name: unzipped_size(p) for p in (self.app_zip, self.layer_zip)}
+
+
+ARCHITECTURES = ("x86_64", "arm64")
+
+
+@dataclass(frozen=True)
+class StageOptions:
+    architecture: str = "x86_64"
+    snapstart: bool = False
+
+
+def stage_options(stage: str, root: Path = ROOT) -> StageOptions:
+    """The stage's packaging options in ``.chalice/config.json`` (absent: x86_64, no SnapStart)."""
+    config = json.loads((root / ".chalice" / "config.json").read_text())
+    block = config.get("stages", {}).get(stage, {})
+    options = StageOptions(
+        architecture=block.get("architecture", config.get("architecture", "x86_64")),
+        snapstart=bool(block.get("snapstart", config.get("snapstart", False))),
+    )
+    if options.architecture not in ARCHITECTURES:
+        raise ValueError(
+            f"stage {stage}: architecture must be one of {ARCHITECTURES}, not {options.architecture}"
+        )
+    return options
 
 
 def stage_project(root: Path, app_file: Path, dest: Path) -> Path:
@@ -86,9 +113,11 @@ def build(
     queues: tuple[topology.EventQueue, ...] | None = None,
     functions: dict[str, permissions.Access] | None = None,
     cache: Path | None = None,
+    options: StageOptions | None = None,
 ) -> Built:
     """Build ``out/template.json``, ``out/app.zip`` and ``out/layer.zip``; the arguments exist for tests."""
     out.mkdir(parents=True, exist_ok=True)
+    options = options or stage_options(stage, root)
     machines_dir = machines_dir or root / "infra" / "statemachine"
     design = Design(
         stage=stage,
@@ -97,12 +126,14 @@ def build(
         capabilities_present=sorted(p.parent.name for p in (root / "functions").glob("*/__init__.py")),
         capabilities=permissions.CAPABILITIES,
         functions=permissions.FUNCTIONS if functions is None else functions,
+        architecture=options.architecture,
+        snapstart=options.snapstart,
     )
     with tempfile.TemporaryDirectory() as tmp:
         project = stage_project(root, app_file or root / "app.py", Path(tmp) / "project")
         sam = chalice_package(project, stage, Path(tmp) / "chalice", root)
         app_zip = app_package(Path(tmp) / "chalice" / "deployment.zip", out / "app.zip")
-    layer_zip = build_layer(root, out / "layer.zip", cache or root / "build" / ".cache")
+    layer_zip = build_layer(root, out / "layer.zip", cache or root / "build" / ".cache", options.architecture)
     template = assemble(sam, design)
     path = out / "template.json"
     path.write_text(json.dumps(template, indent=1, ensure_ascii=False, sort_keys=False) + "\n")

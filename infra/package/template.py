@@ -23,6 +23,9 @@ from infra.topology import EventQueue, queue_name
 API_HANDLER = "APIHandler"
 OUTBOX_RELAY = "OutboxRelay"  # common.relay's ``outbox_relay``: reads the table's stream
 LOG_RETENTION_DAYS = 30
+SNAPSTART_ALIAS = (
+    "live"  # SnapStart runs published versions: the API is served by this alias of the latest one
+)
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Design:
     app_name: str = "jiazheng"
     code_uri: str = "./app.zip"
     layer_uri: str = "./layer.zip"
+    architecture: str = "x86_64"  # the stage's Lambda architecture: x86_64 or arm64
+    snapstart: bool = False  # SnapStart for the API function (a python3.12+ runtime)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -95,6 +100,35 @@ def environment(design: Design, state_machine: Json | None) -> dict[str, object]
     return env
 
 
+def snapstart(template: Json, design: Design) -> None:
+    """SnapStart on the API function: published versions, an alias API Gateway invokes, the runtime checked.
+
+    The restore hooks (fresh random seeds and connections, everything loaded before the snapshot) are
+    ``common.snapshot``'s, installed by app.py."""
+    res = template["Resources"]
+    props = res[API_HANDLER]["Properties"]
+    major, minor = (int(x) for x in props["Runtime"].removeprefix("python").split("."))
+    if (major, minor) < (3, 12):
+        raise ValueError(
+            f"SnapStart needs a python3.12+ runtime, and the runtime follows the Python that builds the package "
+            f"({props['Runtime']}): build with Python 3.12 or later, or turn snapstart off for {design.stage}"
+        )
+    props["AutoPublishAlias"] = SNAPSTART_ALIAS
+    props["SnapStart"] = {"ApplyOn": "PublishedVersions"}
+    alias = f"{API_HANDLER}Alias{SNAPSTART_ALIAS}"  # the logical id SAM gives the alias
+    body = res.get("RestAPI", {}).get("Properties", {}).get("DefinitionBody", {})
+    for methods in body.get("paths", {}).values():
+        for operation in methods.values():
+            uri = operation.get("x-amazon-apigateway-integration", {}).get("uri", {})
+            if isinstance(uri, dict) and "Fn::Sub" in uri:
+                uri["Fn::Sub"] = uri["Fn::Sub"].replace(f"${{{API_HANDLER}.Arn}}", f"${{{alias}}}")
+    for resource in res.values():
+        if resource["Type"] == "AWS::Lambda::Permission" and resource["Properties"].get("FunctionName") == {
+            "Ref": API_HANDLER
+        }:
+            resource["Properties"]["FunctionName"] = {"Ref": alias}
+
+
 def add(template: Json, new: dict[str, Json]) -> None:
     clash = set(new) & set(template["Resources"])
     if clash:
@@ -132,7 +166,7 @@ def assemble(sam: Json, design: Design) -> Json:
                     "Description": "common (layers/common) and the runtime dependencies",
                     "ContentUri": design.layer_uri,
                     "CompatibleRuntimes": sorted({f["Properties"]["Runtime"] for f in functions.values()}),
-                    "CompatibleArchitectures": ["x86_64"],
+                    "CompatibleArchitectures": [design.architecture],
                     "RetentionPolicy": "Delete",
                 },
             }
@@ -197,8 +231,10 @@ def assemble(sam: Json, design: Design) -> Json:
             CodeUri=design.code_uri,
             Role=get_att(f"{logical}Role"),
             Layers=[{"Ref": "CommonLayer"}],
-            Architectures=["x86_64"],
+            Architectures=[design.architecture],
         )
+    if design.snapstart:
+        snapstart(template, design)
 
     for queue in design.queues:
         if queue.name not in consumed:

@@ -7,7 +7,8 @@
 3. calls the handler with a ``Call`` (principal, body, query, headers, ``now`` read once from the business clock),
 4. serializes the result, and maps every ``DomainError`` to its HTTP status and error code.
 
-It also records the route's models, from which ``common.openapi`` generates the OpenAPI document.
+It also records the route's models, from which ``common.openapi`` generates the OpenAPI document. In the app,
+routes are declared in each capability's ``manifest.py`` and their modules load on first call (``common.lazy``).
 """
 
 from __future__ import annotations
@@ -18,18 +19,19 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from common import ratelimit
-from common.auth import Principal, Role, bearer_principal
 from common.clock import clock
 from common.errors import DomainError, Forbidden, MalformedRequest, RuleViolation, ValidationFailed
 from common.log import logger
 
-Auth = Role | tuple[Role, ...] | None
+if TYPE_CHECKING:  # tokens (jwt, cryptography) load with the first authenticated call
+    from common.auth import Principal, Role
+
+    Auth = Role | tuple[Role, ...] | None
 _BY_PATH = object()  # sentinel: take the role from the path (API.md "Auth")
 # The media types a body may be labelled with; whatever the label, the body is read as JSON (API.md: JSON in and
 # out), and one that is not JSON answers 400 MALFORMED_REQUEST. Form-urlencoded is accepted because it is what
@@ -67,7 +69,26 @@ class RouteSpec:
     errors: tuple[int, ...] = ()  # error statuses beyond those its declaration implies (common.openapi)
 
 
-ROUTES: dict[tuple[str, str], RouteSpec] = {}
+class _Routes(dict):
+    """``(path, method)`` → ``RouteSpec``. Looking up a route whose module has not loaded yet loads it (its
+    capability's manifest names it), so every lookup — the OpenAPI document's too — sees the complete table."""
+
+    def __missing__(self, key: tuple[str, str]) -> RouteSpec:
+        from common.lazy import load_route
+
+        spec = load_route(*key)
+        if spec is None:
+            raise KeyError(key)
+        return spec
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+ROUTES: dict[tuple[str, str], RouteSpec] = _Routes()
 
 
 @dataclass
@@ -115,6 +136,8 @@ def authorize(auth: Auth, headers: dict[str, str], now: datetime) -> Principal |
     """The one authorizer: 401 without a valid token, 403 when its role may not call the route."""
     if auth is None:
         return None
+    from common.auth import bearer_principal
+
     principal = bearer_principal(headers.get("authorization"), now=now)
     allowed = auth if isinstance(auth, tuple) else (auth,)
     if principal.role not in allowed:
@@ -183,6 +206,8 @@ def source_ip(request: Any) -> str:
 
 
 def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
+    from common import ratelimit  # its counters (pynamodb) load with the first call, not with the app
+
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     raw = request.raw_body or b""
     lockout = None

@@ -21,6 +21,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from common.settings import get_settings
+from common.snapshot import on_restore
 
 T = TypeVar("T")
 
@@ -48,6 +49,18 @@ def connection() -> Connection:
     # Not Item._get_connection(): that caches a connection on the base class, which every model that has not
     # connected yet then inherits, with a schema that lacks its indexes ("Table … has no index: GSI1").
     return Connection(region=Item.Meta.region)
+
+
+@on_restore
+def _drop_connections() -> None:
+    """SnapStart: every model (and the transactions' connection) connects afresh after a restore."""
+    connection.cache_clear()
+    pending = [Item]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if "_connection" in vars(model):
+            model._connection = None
 
 
 # --- transactions and conditions: one way to say each -------------------------------------------------------

@@ -14,15 +14,15 @@ from functools import lru_cache
 from typing import Any
 
 import boto3
-from chalice import Blueprint
 
 from common.events import OUTBOX_PREFIX, SOURCE, DomainEvent
+from common.lazy import Functions
 from common.log import logger
 from common.settings import get_settings
 
 PUT_EVENTS_MAX = 10  # entries per PutEvents call
 
-bp = Blueprint(__name__)
+bp = Functions(__name__)
 
 
 def event_of(record: dict[str, Any]) -> DomainEvent | None:

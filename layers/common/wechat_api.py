@@ -22,8 +22,10 @@ from typing import Any
 import requests
 
 from common.settings import get_settings
+from common.snapshot import on_restore
 
 _http = requests.Session()
+on_restore(_http.close)  # SnapStart: pooled connections do not survive a restore
 
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid credential, invalid token, token expired
 EXPIRY_MARGIN_SECONDS = 300

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from common.clock import clock
 
-from functions.booking.checkout import reconcile_pending_payments
+from functions.booking.reconcile import reconcile_pending_payments
 from functions.payments import client_from_settings
 from tests.integration.booking_helpers import slot
 from tests.integration.lifecycle_helpers import Flow, order_workflow

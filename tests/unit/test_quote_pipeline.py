@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import functions
 from functions.booking import pricing
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -35,7 +36,10 @@ class Fixed(pricing.NoDiscount):
 
 
 @pytest.fixture(autouse=True)
-def clean_pipeline() -> Iterator[None]:
+def clean_pipeline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # booking's own pipeline: no module of the composition root plugs into the quote here
+    monkeypatch.setitem(functions.EXTENSIONS, "booking.quote", ())
+    monkeypatch.setattr(functions, "_loaded", set())
     pricing.reset_pipeline()
     yield
     pricing.reset_pipeline()

@@ -1,0 +1,33 @@
+"""booking's entry points, read without importing booking (``common.lazy``): app.py registers them, and
+a handler's module loads on its first call. Each route: method, path, the handler (which calls one service
+function); its models, auth and status are on its ``common.api.route`` decorator."""
+
+ROUTES = (
+    ("GET", "/v1/admin/orders", "functions.booking.admin_api.admin_orders"),
+    ("GET", "/v1/admin/orders/{order_id}", "functions.booking.admin_api.admin_order"),
+    ("POST", "/v1/admin/orders/{order_id}/reassign", "functions.booking.admin_api.admin_reassign_order"),
+    ("POST", "/v1/admin/orders/{order_id}/cancel", "functions.booking.admin_api.admin_cancel_order"),
+    ("GET", "/v1/admin/complaints", "functions.booking.admin_api.admin_list_complaints"),
+    (
+        "POST",
+        "/v1/admin/complaints/{complaint_id}/resolve",
+        "functions.booking.admin_api.admin_resolve_complaint",
+    ),
+    ("POST", "/v1/quotes", "functions.booking.api.create_quote"),
+    ("POST", "/v1/orders", "functions.booking.api.create_order"),
+    ("GET", "/v1/orders", "functions.booking.api.list_orders"),
+    ("GET", "/v1/orders/{order_id}", "functions.booking.api.get_order"),
+    ("POST", "/v1/orders/{order_id}/cancel", "functions.booking.api.cancel_order"),
+    ("POST", "/v1/orders/{order_id}/complaints", "functions.booking.api.file_complaint"),
+    ("GET", "/v1/worker/orders", "functions.booking.api.worker_orders"),
+    ("GET", "/v1/worker/orders/{order_id}", "functions.booking.api.worker_order"),
+    ("POST", "/v1/worker/orders/{order_id}/accept", "functions.booking.api.accept_order"),
+    ("POST", "/v1/worker/orders/{order_id}/decline", "functions.booking.api.decline_order"),
+    ("POST", "/v1/worker/orders/{order_id}/start", "functions.booking.api.start_order"),
+    ("POST", "/v1/worker/orders/{order_id}/complete", "functions.booking.api.complete_order"),
+    ("POST", "/v1/orders/{order_id}/pay", "functions.booking.checkout.pay_order"),
+    ("POST", "/v1/payments/wechat/notify", "functions.booking.checkout.wechat_payment_notify"),
+)
+
+# Modules whose blueprint ``bp`` declares this capability's tasks, consumers and jobs.
+FUNCTIONS = ("functions.booking.tasks",)
