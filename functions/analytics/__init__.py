@@ -7,14 +7,14 @@ Other capabilities and the local stack may call: ``count(event, tx)`` (the consu
 
 from typing import TYPE_CHECKING
 
-from common.lazy import exports
+from common import lazy
 
 if TYPE_CHECKING:
     from functions.analytics.seed import seed_demo_history
     from functions.analytics.tasks import count
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
-__getattr__, __dir__ = exports(
+__getattr__, __dir__ = lazy.exports(
     __name__,
     {"count": "functions.analytics.tasks", "seed_demo_history": "functions.analytics.seed"},
 )

@@ -11,7 +11,7 @@ best level's commission and the customer's rating on the worker's view; booking 
 
 from typing import TYPE_CHECKING
 
-from common.lazy import exports
+from common import lazy
 
 if TYPE_CHECKING:
     from functions.booking.board import admin_orders
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from functions.booking.views import register_customer_rating_source
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
-__getattr__, __dir__ = exports(
+__getattr__, __dir__ = lazy.exports(
     __name__,
     {
         "AdminOrdersQuery": "functions.booking.models",

@@ -6,13 +6,13 @@ Other capabilities may call: ``get_service`` (booking prices and times an order;
 
 from typing import TYPE_CHECKING
 
-from common.lazy import exports
+from common import lazy
 
 if TYPE_CHECKING:
     from functions.catalog.service import category_tree, get_service
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
-__getattr__, __dir__ = exports(
+__getattr__, __dir__ = lazy.exports(
     __name__,
     {
         "category_tree": "functions.catalog.service",

@@ -9,7 +9,7 @@ its author's nickname), ``customers_born_on`` (marketing's birthday perks), ``re
 
 from typing import TYPE_CHECKING
 
-from common.lazy import exports
+from common import lazy
 
 if TYPE_CHECKING:
     from functions.identity.models import Contact
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from functions.identity.store import customers_born_on
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
-__getattr__, __dir__ = exports(
+__getattr__, __dir__ = lazy.exports(
     __name__,
     {
         "Contact": "functions.identity.models",

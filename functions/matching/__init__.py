@@ -6,14 +6,14 @@ what they return.
 
 from typing import TYPE_CHECKING
 
-from common.lazy import exports
+from common import lazy
 
 if TYPE_CHECKING:
     from functions.matching.models import Match
     from functions.matching.service import rank_workers
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
-__getattr__, __dir__ = exports(
+__getattr__, __dir__ = lazy.exports(
     __name__,
     {
         "Match": "functions.matching.models",

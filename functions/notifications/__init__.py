@@ -9,14 +9,14 @@ sends verification codes through it). Order events reach this capability through
 
 from typing import TYPE_CHECKING
 
-from common.lazy import exports
+from common import lazy
 
 if TYPE_CHECKING:
     from functions.notifications.service import notify
     from functions.notifications.sms import SmsRefused, SmsSender, SmsUnavailable
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
-__getattr__, __dir__ = exports(
+__getattr__, __dir__ = lazy.exports(
     __name__,
     {
         "SmsRefused": "functions.notifications.sms",

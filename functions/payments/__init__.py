@@ -6,7 +6,7 @@ Booking wires the payment notification (``handle_payment_notification`` with its
 
 from typing import TYPE_CHECKING
 
-from common.lazy import exports
+from common import lazy
 
 if TYPE_CHECKING:
     from functions.payments.ledger import split_earning, worker_of
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from functions.payments.wechatpay_models import PayParams
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
-__getattr__, __dir__ = exports(
+__getattr__, __dir__ = lazy.exports(
     __name__,
     {
         "PayParams": "functions.payments.wechatpay_models",

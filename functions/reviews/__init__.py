@@ -8,12 +8,12 @@ imports reviews.
 
 from typing import TYPE_CHECKING
 
-from common.lazy import exports
+from common import lazy
 
 if TYPE_CHECKING:
     from functions.reviews.credit_service import current as credit_of
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
-__getattr__, __dir__ = exports(__name__, {"credit_of": "functions.reviews.credit_service:current"})
+__getattr__, __dir__ = lazy.exports(__name__, {"credit_of": "functions.reviews.credit_service:current"})
 
 __all__ = ["credit_of"]

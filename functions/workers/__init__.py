@@ -16,7 +16,7 @@ Matching reads the directory: ``nearby_cards``, ``card_problem``, ``booking_load
 
 from typing import TYPE_CHECKING
 
-from common.lazy import exports
+from common import lazy
 
 if TYPE_CHECKING:
     from functions.workers.calendar import check_bookable, hold_slots, order_finished, release_slots
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     )
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
-__getattr__, __dir__ = exports(
+__getattr__, __dir__ = lazy.exports(
     __name__,
     {
         "SLOT_MINUTES": "functions.workers.rules",
