@@ -167,8 +167,9 @@ CALLERS = ("none", "customer", "other_customer", "worker", "other_worker", "oper
 
 
 def _routes() -> list[tuple[str, str]]:
-    import app  # noqa: F401  (declares every route)
     from common.lazy import load_all_routes
+
+    import app  # noqa: F401  (declares every route)
 
     load_all_routes()
     return sorted((method, path) for path, method in ROUTES)
