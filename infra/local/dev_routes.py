@@ -32,6 +32,7 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 dev = Blueprint(__name__)
 _jobs: dict[str, schedules.Job] = {}
+_settle: list[Callable[[], int]] = []
 TAGS = ("dev",)
 
 
@@ -45,10 +46,12 @@ def local_route(
     return route(dev, path, method, auth=None, **options)
 
 
-def install(app: Chalice, jobs: dict[str, schedules.Job]) -> None:
-    """Register the local-only routes onto ``app`` (once), running ``jobs`` on demand."""
+def install(app: Chalice, jobs: dict[str, schedules.Job], settle: Callable[[], int] | None = None) -> None:
+    """Register the local-only routes onto ``app`` (once), running ``jobs`` on demand, each after ``settle``
+    (the stack delivering the events written so far)."""
     _jobs.clear()
     _jobs.update(jobs)
+    _settle[:] = [settle] if settle else []
     if "/v1/dev/clock" not in app.routes:
         app.register_blueprint(dev)
 
@@ -125,6 +128,10 @@ def run_job_now(call: Call, name: str) -> JobRun:
     """Run a scheduled job now and return what it did (local stack only).
 
     `name` is a schedule's name (the banner of `make run` lists them); an unknown one is 404. The job runs as
-    its schedule would run it, at the business clock's time.
+    its schedule would run it, at the business clock's time, once the events written before the call have
+    reached their consumers.
     """
-    return JobRun.model_validate(schedules.run_job(schedules.find_job(_jobs, name)))
+    job = schedules.find_job(_jobs, name)
+    for settle in _settle:
+        settle()
+    return JobRun.model_validate(schedules.run_job(job))

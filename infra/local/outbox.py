@@ -46,6 +46,7 @@ class StreamRelay:
         ]
         # shard → (iterator type, sequence number): where the next pass starts
         self._positions: dict[str, tuple[str, str]] = {}
+        self._lock = threading.Lock()  # the relay thread and a drain (``LocalStack.settle``) take turns
 
     def _iterator(self, shard_id: str) -> str:
         kind, sequence = self._positions.get(shard_id, ("TRIM_HORIZON", ""))
@@ -56,6 +57,10 @@ class StreamRelay:
 
     def poll(self) -> int:
         """One pass over every shard; how many stream records it moved past (0 while the bus refuses the next)."""
+        with self._lock:
+            return self._poll()
+
+    def _poll(self) -> int:
         shards = self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]["Shards"]
         read = 0
         for shard in shards:

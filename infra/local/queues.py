@@ -114,6 +114,8 @@ class QueuePoller:
     def __init__(self, consumers: list[Consumer]) -> None:
         self.consumers = consumers
         self._stop = threading.Event()
+        # a consumer's thread and a drain (``LocalStack.settle``) take turns: a drain waits for a batch in hand
+        self._locks = {c.name: threading.Lock() for c in consumers}
         self._threads = [
             threading.Thread(target=self._run, args=(c,), name=f"sqs-{c.name}", daemon=True)
             for c in consumers
@@ -128,7 +130,8 @@ class QueuePoller:
         sqs = boto3.client("sqs")
         while not self._stop.is_set():
             try:
-                received = deliver_once(consumer, sqs)
+                with self._locks[consumer.name]:
+                    received = deliver_once(consumer, sqs)
             except Exception:  # moto going away at shutdown, or a bug here: keep the thread alive
                 if self._stop.is_set():
                     return
@@ -136,6 +139,16 @@ class QueuePoller:
                 received = 0
             if not received:
                 self._stop.wait(IDLE_WAIT_S)
+
+    def drain(self) -> int:
+        """Deliver every message waiting now, on the caller's thread; how many were delivered."""
+        sqs = boto3.client("sqs")
+        delivered = 0
+        for consumer in self.consumers:
+            with self._locks[consumer.name]:
+                while received := deliver_once(consumer, sqs):
+                    delivered += received
+        return delivered
 
     def stop(self) -> None:
         self._stop.set()

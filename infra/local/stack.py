@@ -119,15 +119,29 @@ class LocalStack:
 
         logical = {q.name: queue_name(q.name, settings.stage) for q in EVENT_QUEUES}
         self.consumers = queues.consumers(app, lambda declared: logical.get(declared, declared))
-        poller = queues.QueuePoller(self.consumers).start()
-        self.on_stop(poller.stop)
-        relay = outbox.RelayThread(outbox.StreamRelay(settings.table_name)).start()
-        self.on_stop(relay.stop)
+        self.poller = queues.QueuePoller(self.consumers).start()
+        self.on_stop(self.poller.stop)
+        self.relay = outbox.RelayThread(outbox.StreamRelay(settings.table_name)).start()
+        self.on_stop(self.relay.stop)
         self.jobs = schedules.jobs(app)
         ticker = schedules.Ticker(self.jobs).start()
         self.on_stop(ticker.stop)
-        dev_routes.install(app, self.jobs)
+        dev_routes.install(app, self.jobs, settle=self.settle)
         self.listener.serve(app)
+
+    def settle(self, rounds: int = 20) -> int:
+        """Relay every event written so far and deliver it to its consumers, on the caller's thread, until
+        nothing moves (a consumer may write events of its own); how many records and messages moved.
+
+        A job run on demand (``POST /v1/dev/jobs``) settles first, so it sees every event written before the
+        call, as it would on AWS once the stream and the queues have caught up."""
+        moved = 0
+        for _ in range(rounds):
+            step = self.relay.relay.poll() + self.poller.drain()
+            if not step:
+                break
+            moved += step
+        return moved
 
     def stop(self) -> None:
         """Stop everything started, newest first. Safe to call twice."""
