@@ -91,9 +91,10 @@ def test_a_review_moves_the_rating_then_the_recalculation_moves_credit_and_the_r
     assert [r["text"] for r in stack.get(f"/v1/workers/{far_id}/reviews").body["items"]] == ["非常细致，准时"]
     assert public["credit"]["score"] == 600  # credit waits for the hourly job
 
+    # The stack's own ticker runs the hourly job too when the business clock crosses an hour, so the run asked
+    # for here may find the worker already recalculated: what the worker sees afterwards is what counts.
     ran = stack.post("/v1/dev/jobs/credit-recalculation")
     assert ran.status == 200, ran.body
-    assert ran.body["result"]["recalculated"] >= 1
     credit = stack.get("/v1/worker/credit", token=far_token).body
     assert credit["score"] > 600 and credit["history"][0]["source"]["kind"] in ("review", "order")
 
