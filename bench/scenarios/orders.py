@@ -86,7 +86,9 @@ def _orders(size: int, customer: str, service_id: str, day: datetime) -> None:
             owner = customer if own else f"c{n // 10:07d}"
             # Other customers' orders fall on the following weeks, so the bench's own day stays the same.
             start = day + timedelta(days=(n % 3) if own else 7 + n % 21, hours=(n % 5) * 2)
-            batch.save(_order(n, owner, f"w{n % WORKERS + 1:07d}", start, service_id))
+            # Other customers' orders go to other workers, so the bench worker's list is the same at both sizes.
+            worker = f"w{n % WORKERS + 1:07d}" if own else f"w{WORKERS + 1 + n % 5000:07d}"
+            batch.save(_order(n, owner, worker, start, service_id))
             if (n + 1) % 5000 == 0 or n + 1 == size:
                 progress("orders", n + 1, size)
 
