@@ -26,3 +26,14 @@ def progress(label: str, done: int, total: int) -> None:
     """One line of seeding progress, rewritten in place."""
     end = "\n" if done >= total else ""
     print(f"\r  seeding {label}: {done:>7}/{total}", end=end, flush=True)
+
+
+def operator_token(*, now: Any) -> str:
+    """A token of the staff account ``bench`` (every role): the staff check reads the account on each admin
+    call, so the account must exist."""
+    from common.auth import issue_token
+
+    from functions.identity.staff import ensure_operator
+
+    ensure_operator("bench", "bench-password", now=now)
+    return issue_token("op_bench", "operator", now=now, roles=["admin"])

@@ -12,11 +12,10 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from common.auth import issue_token
 from common.clock import business_tz, clock
 from common.settings import get_settings
 
-from bench.scenarios import Endpoint, progress
+from bench.scenarios import Endpoint, operator_token, progress
 from functions.analytics import demo, store
 
 SIZES = (1_000, 100_000)
@@ -42,7 +41,7 @@ def seed(size: int) -> dict[str, Any]:
 
 
 def endpoints(ctx: dict[str, Any]) -> list[Endpoint]:
-    operator = issue_token("op_bench", "operator", now=clock.now())
+    operator = operator_token(now=clock.now())
     span = f"from={ctx['from']}&to={ctx['to']}"
     return [
         Endpoint(

@@ -15,7 +15,7 @@ from typing import Any
 from common.auth import issue_token
 from common.clock import clock, iso
 
-from bench.scenarios import Endpoint, progress
+from bench.scenarios import Endpoint, operator_token, progress
 from bench.scenarios.matching import ADDRESS, SH, _catalog, _customer, _record
 from functions.booking import store
 from functions.workers import store as worker_store
@@ -107,7 +107,7 @@ def seed(size: int) -> dict[str, Any]:
 def endpoints(ctx: dict[str, Any]) -> list[Endpoint]:
     now = clock.now()
     token = issue_token(ctx["customer"], "customer", now=now)
-    operator = issue_token("op_bench", "operator", now=now)
+    operator = operator_token(now=now)
     worker = issue_token("w0000001", "worker", now=now)
     day: datetime = ctx["day"]
 

@@ -9,7 +9,7 @@ from common.api import Call, route
 from common.ids import new_id
 from common.pagination import Page, PageQuery
 
-from functions.identity import phone, service
+from functions.identity import phone, service, staff
 from functions.identity.maps import TencentGeocoder
 from functions.identity.models import (
     Address,
@@ -22,9 +22,9 @@ from functions.identity.models import (
     ProfilePatch,
     SmsCodeRequest,
     SmsCodeSent,
-    TokenResponse,
     WeChatLoginRequest,
 )
+from functions.identity.staff_models import OperatorLoginResponse
 from functions.identity.wechat import WeChatLoginClient, WeChatPhoneClient
 from functions.notifications import sms_sender
 
@@ -58,17 +58,20 @@ def wechat_login(call: Call) -> LoginResponse:
     "/v1/auth/operator",
     "POST",
     body=OperatorLoginRequest,
-    response=TokenResponse,
+    response=OperatorLoginResponse,
     auth=None,
     errors=(401,),
 )
-def operator_login(call: Call) -> TokenResponse:
-    """Log in to the admin console.
+def operator_login(call: Call) -> OperatorLoginResponse:
+    """Log in to the admin console as a staff member.
 
-    With an operator's username and password; the token lasts ``settings.token_ttl_minutes`` minutes. An
-    unknown username and a wrong password get the same 401 `BAD_CREDENTIALS`.
+    With the account's username and password; the answer is the token and the account's `roles` (the token's
+    payload carries the same `roles` claim, and `sub` is the staff id). The token lasts
+    ``settings.token_ttl_minutes`` minutes, and stops working at once when the account is disabled or its
+    password changes. An unknown username and a wrong password get the same 401 `BAD_CREDENTIALS`; the right
+    password of a disabled account 401 `ACCOUNT_DISABLED`.
     """
-    return TokenResponse(token=service.login_operator(call.body.username, call.body.password, now=call.now))
+    return staff.login_operator(call.body.username, call.body.password, now=call.now)
 
 
 @route(bp, "/v1/me", "GET", response=Profile)

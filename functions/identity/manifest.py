@@ -12,6 +12,11 @@ ROUTES = (
     ("POST", "/v1/me/phone", "functions.identity.api.bind_customer_phone"),
     ("POST", "/v1/worker/phone", "functions.identity.api.bind_worker_phone"),
     ("POST", "/v1/auth/sms-code", "functions.identity.api.request_sms_code"),
+    # staff and the audit trail (issue 16)
+    ("POST", "/v1/admin/staff", "functions.identity.staff_api.create_staff"),
+    ("GET", "/v1/admin/staff", "functions.identity.staff_api.list_staff"),
+    ("PATCH", "/v1/admin/staff/{staff_id}", "functions.identity.staff_api.update_staff"),
+    ("GET", "/v1/admin/audit", "functions.identity.staff_api.list_audit"),
 )
 
 # Modules whose blueprint ``bp`` declares this capability's tasks, consumers and jobs.

@@ -34,10 +34,6 @@ class OperatorLoginRequest(Strict):
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
-class TokenResponse(BaseModel):
-    token: str
-
-
 class Profile(BaseModel):
     """A customer's own profile (GET /v1/me). Only its owner ever sees it."""
 

@@ -2,7 +2,7 @@
 
 - user:           USER#{id} / PROFILE
 - openid lookup:  OPENID#{role}#{openid} / USER   (guards one user per openid and role)
-- operator:       OPERATOR#{username} / PROFILE
+- staff accounts (operators): functions/identity/staff_store.py
 - address:        USER#{id} / ADDR#{address id}
 - customer search (operators, analytics' customer list): a customer's profile carries
   GSI3 ``CUSTNAME#{first character of the nickname}`` → ``{nickname, lower case}#{id}`` and
@@ -71,13 +71,6 @@ class SmsCodeItem(Item):
 class SmsDayCount(Item):
     count = NumberAttribute(default=0)
     expires_at = NumberAttribute()  # TTL
-
-
-class OperatorItem(Item):
-    id = UnicodeAttribute()
-    username = UnicodeAttribute()
-    password_hash = UnicodeAttribute()
-    created_at = UnicodeAttribute()
 
 
 class AddressItem(Item):
@@ -165,18 +158,6 @@ def update_user(user: UserItem, changes: dict[str, str | None]) -> UserItem:
     if actions:
         user.update(actions=actions, condition=UserItem.PK.exists())
     return user
-
-
-def get_operator(username: str) -> OperatorItem | None:
-    try:
-        return OperatorItem.get(f"OPERATOR#{username}", "PROFILE")
-    except DoesNotExist:
-        return None
-
-
-def put_operator(op: OperatorItem) -> None:
-    """Create or replace an operator (the local stack's seed and the deploy-time bootstrap)."""
-    op.save()
 
 
 def add_address(user_id: str, item: AddressItem, limit: int) -> bool:

@@ -23,6 +23,8 @@ def banner(stack: Any) -> str:
             f"  username {report.operator_username}   password {report.operator_password}",
             f"  curl -s -X POST {url}/v1/auth/operator -H 'Content-Type: application/json' \\",
             f'       -d \'{{"username": "{report.operator_username}", "password": "{report.operator_password}"}}\'',
+            "  staff with one role each, same password: "
+            + ", ".join(f"{name} ({'/'.join(roles)})" for name, roles in report.staff.items()),
             "",
             "Customer (mini-program): the WeChat stand-in logs in code dev:NAME as openid NAME.",
             f"  seeded: {', '.join(f'dev:{c.name} ({c.nickname})' for c in report.customers)}",

@@ -26,6 +26,13 @@ from functions.identity.service import add_address, ensure_operator, login_wecha
 from functions.identity.wechat import WeChatLoginClient
 
 OPERATOR_USERNAME = "admin"
+# Demo staff, one per role (API.md "Operators"), with the operator's password: username → roles.
+DEMO_STAFF: dict[str, list[str]] = {
+    "dispatcher": ["dispatcher"],
+    "finance": ["finance"],
+    "support": ["support"],
+    "marketing": ["marketing"],
+}
 
 
 @dataclass(frozen=True)
@@ -306,6 +313,7 @@ class SeedReport:
     services: int
     customers: list[SeededUser]
     workers: list[SeededUser]
+    staff: dict[str, list[str]] = field(default_factory=dict)  # demo staff (the operator's password): roles
 
 
 def seed_catalog() -> tuple[list[str], list[str]]:
@@ -331,9 +339,12 @@ def seed_catalog() -> tuple[list[str], list[str]]:
 
 
 def seed_operator(password: str | None, *, now: datetime) -> str:
-    """The operator ``admin``; returns its password (the given one, or a generated one)."""
+    """The operator ``admin`` (every role) and the demo staff of ``DEMO_STAFF``, all with one password; returns
+    it (the given one, or a generated one)."""
     password = password or secrets.token_urlsafe(12)
     ensure_operator(OPERATOR_USERNAME, password, now=now)
+    for username, roles in DEMO_STAFF.items():
+        ensure_operator(username, password, now=now, roles=roles)
     return password
 
 
@@ -382,5 +393,7 @@ def seed_all(*, now: datetime, operator_password: str | None) -> tuple[SeedRepor
         service_ids=service_ids,
     )
     workers = seed_workers(ctx)
-    report = SeedReport(OPERATOR_USERNAME, password, len(category_ids), len(service_ids), customers, workers)
+    report = SeedReport(
+        OPERATOR_USERNAME, password, len(category_ids), len(service_ids), customers, workers, dict(DEMO_STAFF)
+    )
     return report, ctx

@@ -132,8 +132,17 @@ def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
     ]
 
 
-def authorize(auth: Auth, headers: dict[str, str], now: datetime) -> Principal | None:
-    """The one authorizer: 401 without a valid token, 403 when its role may not call the route."""
+# The staff check of operator tokens (identity's: staff accounts, their roles and the permission table), named
+# as manifests name handlers, so that common imports no capability and it loads with the first operator call.
+STAFF_CHECK = "functions.identity.staff.authorize_staff"
+
+
+def authorize(
+    auth: Auth, headers: dict[str, str], now: datetime, *, method: str = "", path: str = ""
+) -> Principal | None:
+    """The one authorizer: 401 without a valid token, 403 when its role may not call the route. An operator
+    token also passes the staff check for ``method path``: 401 when its account is disabled or revoked it, 403
+    when the account's staff roles may not call the route (the permission table)."""
     if auth is None:
         return None
     from common.auth import bearer_principal
@@ -142,6 +151,10 @@ def authorize(auth: Auth, headers: dict[str, str], now: datetime) -> Principal |
     allowed = auth if isinstance(auth, tuple) else (auth,)
     if principal.role not in allowed:
         raise Forbidden(f"this needs a {' or '.join(allowed)} token")
+    if principal.role == "operator":
+        from common.lazy import load
+
+        principal = load(STAFF_CHECK)(principal, method, path)
     return principal
 
 
@@ -213,7 +226,7 @@ def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
     lockout = None
     try:
         now = clock.now()
-        principal = authorize(spec.auth, headers, now)
+        principal = authorize(spec.auth, headers, now, method=spec.method, path=spec.path)
         limits = {"ip": source_ip(request), "user_id": principal.user_id if principal else None, "now": now}
         ratelimit.enforce(spec.path, spec.method, body=None, before_body=True, **limits)
         body = parse_body(spec.body, raw) if spec.body is not None else None

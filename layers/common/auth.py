@@ -1,6 +1,8 @@
 """Tokens and passwords.
 
 Tokens are HS256 JWTs (``sub`` = user id, ``role``, ``exp``), short-lived, signed with the secret from settings.
+An operator's token also carries the staff member's ``roles`` (what the console shows) and ``ver``, the account's
+token version when it was issued (identity's staff check refuses a token whose version is no longer the account's).
 Operator passwords are stored as scrypt hashes with a per-password salt (a slow, memory-hard hash).
 """
 
@@ -10,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -25,20 +28,28 @@ ROLES: tuple[Role, ...] = ("customer", "worker", "operator")
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the token's subject and role."""
+    """Who is calling: the token's subject and role; for an operator, the staff roles and token version the
+    token was issued with (the staff check reads the account's current ones)."""
 
     user_id: str
     role: Role
+    roles: tuple[str, ...] = ()
+    token_version: int = 0
 
 
-def issue_token(user_id: str, role: Role, *, now: datetime) -> str:
+def issue_token(
+    user_id: str, role: Role, *, now: datetime, roles: Sequence[str] = (), token_version: int | None = None
+) -> str:
     settings = get_settings()
-    claims = {
+    claims: dict[str, object] = {
         "sub": user_id,
         "role": role,
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=settings.token_ttl_minutes)).timestamp()),
     }
+    if role == "operator":
+        claims["roles"] = list(roles)
+        claims["ver"] = int(token_version or 0)
     return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
 
 
@@ -61,7 +72,14 @@ def verify_token(token: str, *, now: datetime) -> Principal:
         raise Unauthorized("the token has expired", code="TOKEN_EXPIRED")
     if claims["role"] not in ROLES or not isinstance(claims["sub"], str):
         raise Unauthorized("the token is invalid")
-    return Principal(user_id=claims["sub"], role=claims["role"])
+    roles, version = claims.get("roles", []), claims.get("ver", 0)
+    if (
+        not isinstance(roles, list)
+        or not all(isinstance(r, str) for r in roles)
+        or not isinstance(version, int)
+    ):
+        raise Unauthorized("the token is invalid")
+    return Principal(user_id=claims["sub"], role=claims["role"], roles=tuple(roles), token_version=version)
 
 
 def bearer_principal(authorization: str | None, *, now: datetime) -> Principal:

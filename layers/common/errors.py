@@ -212,3 +212,24 @@ class BadDateRange(ValidationFailed):
     """A reversed range (``from`` after ``to``) or one longer than the setting allows."""
 
     code, default_message = "BAD_DATE_RANGE", "the date range is reversed or too long"
+
+
+# --- staff and audit (issue 16) ---
+
+
+class UsernameTaken(Conflict):
+    code, default_message = "USERNAME_TAKEN", "a staff account with this username exists"
+
+
+class ProtectedAccount(RuleViolation):
+    """The seeded ``admin`` keeps every role and stays enabled; nobody disables or demotes themselves."""
+
+    code, default_message = "PROTECTED_ACCOUNT", "this change would lock the account out of administration"
+
+
+class TokenRevoked(Unauthorized):
+    code, default_message = "TOKEN_REVOKED", "this token no longer works: log in again"
+
+
+class AccountDisabled(Unauthorized):
+    code, default_message = "ACCOUNT_DISABLED", "this staff account is disabled"

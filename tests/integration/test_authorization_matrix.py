@@ -1,6 +1,8 @@
 """The authorization matrix, generated from the route table (``common.api.ROUTES``): every route × {no token,
 customer, another customer, worker, another worker, operator} × {own id, someone else's id}, with API.md's answer:
 401 without a token, 403 for the wrong role, 404 for someone else's order ("never reveal another user's data").
+Every admin route also × {a staff member without a role the permission table allows: 403, one with such a role:
+past authorization} (``functions.identity.permissions``).
 
 ``EXPECTED`` classifies every route in one line. A route missing from it fails the suite: whoever adds a route
 says who may call it (and, for an order, whose it must be).
@@ -17,8 +19,10 @@ import pytest
 from common.api import ROUTES
 from common.settings import get_settings
 
+from functions.identity.permissions import roles_allowed
 from tests.integration.booking_helpers import World, make_world, slot
 from tests.integration.conftest import Api
+from tests.integration.staff_helpers import staff_token
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,11 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/admin/customers/{customer_id}"): OPERATOR,
     ("GET", "/v1/admin/finance/summary"): OPERATOR,
     ("GET", "/v1/admin/exports/{name}"): OPERATOR,
+    # staff and the audit trail
+    ("POST", "/v1/admin/staff"): OPERATOR,
+    ("GET", "/v1/admin/staff"): OPERATOR,
+    ("PATCH", "/v1/admin/staff/{staff_id}"): OPERATOR,
+    ("GET", "/v1/admin/audit"): OPERATOR,
     # the local stack only (registered when it runs; API.md: no token needed)
     ("GET", "/v1/dev/clock"): ANYONE,
     ("POST", "/v1/dev/clock"): ANYONE,
@@ -164,6 +173,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
 LOCAL_ONLY = {route for route in EXPECTED if route[1].startswith("/v1/dev/")}
 
 CALLERS = ("none", "customer", "other_customer", "worker", "other_worker", "operator")
+STAFF_ONLY_ROLES = ("dispatcher", "finance", "support", "marketing")
 
 
 def _routes() -> list[tuple[str, str]]:
@@ -195,6 +205,7 @@ def test_the_path_decides_the_role_of_every_classified_route() -> None:
 class Cast:
     world: World
     tokens: dict[str, str | None]
+    staff: dict[str, str]  # a staff token per non-admin role
     booked: int = 0
 
     def order_pair(self) -> tuple[str, str]:
@@ -221,7 +232,8 @@ def cast(api: Api, operator_token: str, wechatpay: Any, monkeypatch: pytest.Monk
         "other_worker": world.worker("work_b").token,
         "operator": operator_token,
     }
-    yield Cast(world, tokens)
+    staff = {role: staff_token(api, operator_token, f"matrix_{role}", [role]) for role in STAFF_ONLY_ROLES}
+    yield Cast(world, tokens, staff)
     monkeypatch.delenv("WORKER_MAX_ACTIVE_ORDERS")
     get_settings.cache_clear()
 
@@ -304,5 +316,13 @@ def test_every_route_answers_each_caller_as_api_md_says(api: Api, cast: Cast) ->
             failures.append(
                 _check(api, method, filled, rule, cast.tokens[caller], _expected(rule, caller, "own"))
             )
+        if path.startswith("/v1/admin/"):
+            allowed = roles_allowed(method, path)
+            without = [r for r in STAFF_ONLY_ROLES if r not in allowed]
+            within = [r for r in STAFF_ONLY_ROLES if r in allowed]
+            if without:  # a staff member without the role
+                failures.append(_check(api, method, filled, rule, cast.staff[without[0]], {403}))
+            if within:  # one with it
+                failures.append(_check(api, method, filled, rule, cast.staff[within[0]], None))
     failures = [f for f in failures if f]
     assert not failures, "\n".join(failures)
