@@ -1,6 +1,8 @@
-// Which roles see which screen: API.md "Operators" — dispatcher orders, workers, complaints; finance refunds,
-// withdrawals, finance, exports; support complaints, customers, reviews; marketing coupons, rewards, statistics;
-// admin everything. The API refuses the rest (403); the menu and the routes do not offer it.
+// Which roles see which screen, after the API's permission table (functions/identity/permissions.py, API.md
+// "Operators"): dispatcher orders, workers, complaints; finance refunds, withdrawals, finance, exports; support
+// complaints, customers, reviews (and reads orders); marketing coupons, rewards, statistics; admin everything,
+// and alone the catalog, staff and audit. The API refuses the rest (403); the menu and the routes do not offer it,
+// and a screen hides the buttons its viewer may not press (session.can).
 import type { Role } from "./session";
 
 export interface Screen {
@@ -12,7 +14,7 @@ export interface Screen {
 
 export const SCREENS: Screen[] = [
   { name: "dashboard", path: "dashboard", title: "数据看板", roles: ["admin", "marketing"] },
-  { name: "orders", path: "orders", title: "订单调度", roles: ["admin", "dispatcher"] },
+  { name: "orders", path: "orders", title: "订单调度", roles: ["admin", "dispatcher", "finance", "support"] },
   { name: "workers", path: "workers", title: "家政人员", roles: ["admin", "dispatcher"] },
   { name: "complaints", path: "complaints", title: "投诉与申诉", roles: ["admin", "dispatcher", "support"] },
   { name: "reviews", path: "reviews", title: "评价管理", roles: ["admin", "support"] },
@@ -24,7 +26,7 @@ export const SCREENS: Screen[] = [
 ];
 
 export function allowed(screen: Screen, mine: Role[]): boolean {
-  return screen.roles.some((role) => mine.includes(role));
+  return mine.includes("admin") || screen.roles.some((role) => mine.includes(role));
 }
 
 export function screensFor(mine: Role[]): Screen[] {

@@ -3,10 +3,10 @@ import { computed, ref } from "vue";
 
 export type Role = "admin" | "dispatcher" | "finance" | "support" | "marketing";
 const KEY = "jiazheng.console.token";
+const USER = "jiazheng.console.username";
 
 interface Claims {
   sub?: string;
-  username?: string;
   roles?: Role[];
 }
 
@@ -29,14 +29,23 @@ const claims = computed<Claims>(() => (token.value ? decode(token.value) : {}));
 export const signedIn = computed(() => token.value !== null);
 // A token from before staff accounts carries no roles: it is the seeded admin's.
 export const roles = computed<Role[]>(() => claims.value.roles ?? ["admin"]);
-export const username = computed(() => claims.value.username ?? claims.value.sub ?? "admin");
+const who = ref<string>(sessionStorage.getItem(USER) ?? "");
+export const username = computed(() => who.value || claims.value.sub || "admin");
 
-export function signIn(newToken: string): void {
+/** Whether the signed-in staff member holds one of `wanted` (admin holds every role). */
+export function can(...wanted: Role[]): boolean {
+  return roles.value.some((role) => role === "admin" || wanted.includes(role));
+}
+
+export function signIn(newToken: string, name: string): void {
   sessionStorage.setItem(KEY, newToken);
+  sessionStorage.setItem(USER, name);
   token.value = newToken;
+  who.value = name;
 }
 
 export function signOut(): void {
   sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem(USER);
   token.value = null;
 }
