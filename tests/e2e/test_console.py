@@ -200,6 +200,11 @@ def test_operators_run_the_day_from_the_console_in_a_browser(
         "04-finance.png",
         "05-dispatcher-menu.png",
     ]
+    page = requests.get(f"{console_stack.base_url}/admin/orders", timeout=10)  # a route of the app: the page
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8" and 'id="app"' in page.text
+    script = next(iter(sorted((CONSOLE / "dist" / "assets").glob("index-*.js"))))
+    served = requests.get(f"{console_stack.base_url}/admin/assets/{script.name}", timeout=10)
+    assert served.headers["Content-Type"] == "text/javascript; charset=utf-8"
     reassigned = console_stack.get(
         f"/v1/admin/orders/{working_day['ORDER_ID']}", token=console_stack.operator_token()
     )
