@@ -54,7 +54,7 @@ def admin_reassign_order(call: Call, order_id: str) -> Order:
         call,
         "order-reassign",
         Order,
-        lambda: moves.reassign(order_id, call.body.worker_id, now=call.now),
+        lambda: moves.reassign(order_id, call.body.worker_id, operator_id=call.user_id, now=call.now),
         order_id=order_id,
     )
 
@@ -71,7 +71,9 @@ def admin_cancel_order(call: Call, order_id: str) -> Order:
         call,
         "order-admin-cancel",
         Order,
-        lambda: moves.cancel_by_operator(order_id, call.body.reason, call.body.refund_fen, now=call.now),
+        lambda: moves.cancel_by_operator(
+            order_id, call.body.reason, call.body.refund_fen, operator_id=call.user_id, now=call.now
+        ),
         order_id=order_id,
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from common import audit
 from common.clock import iso
 from common.errors import Conflict, InvalidTransition, NotFound, RuleViolation
 from common.money import yuan
@@ -78,7 +79,8 @@ def resolve(
 ) -> Complaint:
     """Resolve an open complaint: the refund (at most what is still refundable) goes through payments first,
     keyed by the complaint so a retry never refunds twice; then the complaint is closed and the refund counted
-    on the order. A penalty on the worker is recorded on the complaint and announced for the credit work."""
+    on the order. A penalty on the worker is recorded on the complaint and announced for the credit work; the
+    resolution is recorded in the audit trail with it."""
     complaint = store.get_complaint(complaint_id)
     if complaint is None:
         raise NotFound("no such complaint")
@@ -122,6 +124,8 @@ def resolve(
             resolution=req.resolution,
             worker_id=complaint.worker_id,
         )
+        details = {"order_id": order.id, "refund_fen": refund_fen, "penalize_worker": req.penalize_worker}
+        audit.add(tx, operator_id, "complaint.resolve", f"complaint:{complaint_id}", details, now)
 
     if not store.resolve_complaint(complaint, changes, refund_fen, event, also=announce):
         raise Conflict("the complaint or its order changed meanwhile; reload it", code="ALREADY_RESOLVED")

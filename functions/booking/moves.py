@@ -8,9 +8,11 @@ announces itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from common import audit
 from common.clock import iso
 from common.errors import InvalidTransition, NotFound, RuleViolation
 from common.log import logger
@@ -45,9 +47,11 @@ def move(
     add: dict[str, int] | None = None,
     extra: Any = None,
     detail: dict[str, Any] | None = None,
+    also: Callable[[Any], None] | None = None,
 ) -> OrderItem:
     """Apply the move ``name`` (rules.TRANSITIONS) with its timeline entry and its domain ``event`` in one
-    transaction (``detail``: the event's own fields); the order as it is now."""
+    transaction (``detail``: the event's own fields; ``also`` adds to it: an operator's audit item); the order
+    as it is now."""
     to = rules.transition(name, item.status)
     entry = store.entry(iso(now), to, actor, note)
     actions = store.move_actions(item, to=to, event=entry, worker_id=worker_id, set_=set_, add=add)
@@ -58,6 +62,8 @@ def move(
 
     def announce(tx: Any) -> None:
         add_order_event(tx, event, item, actor=actor, note=note, now=now, **fields)
+        if also is not None:
+            also(tx)
 
     return store.apply(item, actions, store.expected(item, extra), also=announce)
 
@@ -185,7 +191,14 @@ def finish(item: OrderItem, *, actor: str, note: str, now: datetime) -> Order:
 
 
 def cancel(
-    item: OrderItem, name: str, refund: rules.Refund, *, actor: str, reason: str, now: datetime
+    item: OrderItem,
+    name: str,
+    refund: rules.Refund,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime,
+    also: Callable[[Any], None] | None = None,
 ) -> Order:
     """Cancel with the refund decided by the policy; the workflow's Catch compensates (slots, refund, discounts)."""
     previous_status = item.status
@@ -204,6 +217,7 @@ def cancel(
             "cancelled_by": actor,
         },
         add={"refundable_fen": -refund.refund_fen},
+        also=also,
     )
     release(item.worker_id, item)  # at once, so the worker is bookable again; compensation repeats it
     workflow.fail(item.task_token, item.id, "OrderCancelled")
@@ -223,10 +237,18 @@ def cancel_by_customer(customer_id: str, order_id: str, reason: str, *, now: dat
     return cancel(item, "cancel", refund, actor="customer", reason=reason, now=now)
 
 
-def cancel_by_operator(order_id: str, reason: str, refund_fen: int | None, *, now: datetime) -> Order:
+def cancel_by_operator(
+    order_id: str, reason: str, refund_fen: int | None, *, operator_id: str, now: datetime
+) -> Order:
+    """An operator cancels, refunding ``refund_fen`` (default: all still refundable); recorded in the audit trail."""
     item = load(order_id)
     refund = rules.operator_cancellation(item.status, int(item.refundable_fen or 0), refund_fen)
-    return cancel(item, "operator_cancel", refund, actor="operator", reason=reason, now=now)
+    details = {"reason": reason, "refund_fen": refund.refund_fen, "previous_status": item.status}
+
+    def record(tx: Any) -> None:
+        audit.add(tx, operator_id, "order.cancel", f"order:{order_id}", details, now)
+
+    return cancel(item, "operator_cancel", refund, actor="operator", reason=reason, now=now, also=record)
 
 
 def abandon(item: OrderItem, *, now: datetime) -> None:
@@ -239,9 +261,19 @@ def abandon(item: OrderItem, *, now: datetime) -> None:
 # --- reassignment --------------------------------------------------------------------------------------------
 
 
-def assign(item: OrderItem, worker_id: str, name: str, *, actor: str, note: str, now: datetime) -> str | None:
-    """Give the order to ``worker_id``: the order's move and the new worker's slot locks in one transaction, then
-    the previous worker's slots back. The previous worker's id."""
+def assign(
+    item: OrderItem,
+    worker_id: str,
+    name: str,
+    *,
+    actor: str,
+    note: str,
+    now: datetime,
+    also: Callable[[Any], None] | None = None,
+) -> str | None:
+    """Give the order to ``worker_id``: the order's move and the new worker's slot locks in one transaction
+    (with what ``also`` adds: an operator's audit item), then the previous worker's slots back. The previous
+    worker's id."""
     previous = item.worker_id
     to = rules.transition(name, item.status)
     entry = store.entry(iso(now), to, actor, note)
@@ -266,13 +298,13 @@ def assign(item: OrderItem, worker_id: str, name: str, *, actor: str, note: str,
         tx.update(item, actions=actions, condition=condition)
         add_order_event(tx, "OrderReassigned", item, actor=actor, note=note, now=now, **detail)
 
-    hold(order_write, worker_id, start, end, item.id)
+    hold(order_write, worker_id, start, end, item.id, extra=also)
     release(previous, item)
     return previous
 
 
-def reassign(order_id: str, worker_id: str, *, now: datetime) -> Order:
-    """An operator gives the order to another worker, who must accept it."""
+def reassign(order_id: str, worker_id: str, *, operator_id: str, now: datetime) -> Order:
+    """An operator gives the order to another worker, who must accept it; recorded in the audit trail."""
     item = load(order_id)
     rules.transition("reassign", item.status)
     if worker_id == item.worker_id:
@@ -289,7 +321,12 @@ def reassign(order_id: str, worker_id: str, *, now: datetime) -> Order:
         lng=float(item.address["lng"]),
     )
     note = "reassigned by an operator"
-    assign(item, worker_id, "reassign", actor="operator", note=note, now=now)
+    details = {"worker_id": worker_id, "previous_worker_id": item.worker_id}
+
+    def record(tx: Any) -> None:
+        audit.add(tx, operator_id, "order.reassign", f"order:{order_id}", details, now)
+
+    assign(item, worker_id, "reassign", actor="operator", note=note, now=now, also=record)
     item = load(order_id)
     workflow.resume(item.task_token, item.id)
     return to_order(item)

@@ -39,7 +39,7 @@ def create_category(call: Call) -> Category:
     Custom categories are welcome. A parent must exist (422 `UNKNOWN_CATEGORY`), and categories nest only a
     few levels deep (422 `TOO_DEEP`).
     """
-    return service.create_category(call.body, new_id=new_id)
+    return service.create_category(call.body, new_id=new_id, by=call.user_id, now=call.now)
 
 
 @route(bp, "/v1/admin/services", "POST", body=ServiceIn, response=Service, status=201)
@@ -49,7 +49,7 @@ def create_service(call: Call) -> Service:
     In an existing category (422 `UNKNOWN_CATEGORY`). Its pricing (unit, unit price, minimum units) is what
     quotes and orders charge; it appears in the category tree at once.
     """
-    return service.create_service(call.body, new_id=new_id)
+    return service.create_service(call.body, new_id=new_id, by=call.user_id, now=call.now)
 
 
 @route(bp, "/v1/admin/services/{service_id}", "PATCH", body=ServicePatch, response=Service)
@@ -60,4 +60,4 @@ def update_service(call: Call, service_id: str) -> Service:
     `true` puts it back. A field cannot be cleared with null (422 `NULL_FIELD`). 409 if someone else changed
     the service meanwhile: reload it and try again.
     """
-    return service.update_service(service_id, call.body)
+    return service.update_service(service_id, call.body, by=call.user_id, now=call.now)

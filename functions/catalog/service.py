@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
+from common import audit
 from common.errors import Conflict, NotFound, RuleViolation
 
 from functions.catalog import store
@@ -64,14 +67,28 @@ def _depth(category_id: str) -> int:
     return depth
 
 
-def create_category(body: CategoryIn, *, new_id: Callable[[], str]) -> Category:
+def _recorded(
+    by: str | None, action: str, target: str, details: dict[str, Any], now: datetime | None
+) -> store.Also:
+    """The audit item an operator's edit adds to its write (None for the seed's, which no one did)."""
+    if by is None or now is None:
+        return None
+    return lambda tx: audit.add(tx, by, action, target, details, now)
+
+
+def create_category(
+    body: CategoryIn, *, new_id: Callable[[], str], by: str | None = None, now: datetime | None = None
+) -> Category:
+    """A new category (under an existing one, at most ``MAX_DEPTH`` deep); ``by``: the operator, recorded in the
+    audit trail with it."""
     if body.parent_id is not None:
         if store.get("category", body.parent_id) is None:
             raise RuleViolation("the parent category does not exist", code="UNKNOWN_CATEGORY")
         if _depth(body.parent_id) >= MAX_DEPTH:
             raise RuleViolation(f"categories nest at most {MAX_DEPTH} deep", code="TOO_DEEP")
     category = Category(id=new_id(), **body.model_dump())
-    if not store.put_new("category", category.id, category.model_dump(mode="json")):
+    also = _recorded(by, "category.create", f"category:{category.id}", {"name": category.name}, now)
+    if not store.put_new("category", category.id, category.model_dump(mode="json"), also=also):
         raise Conflict("a category with that id exists")
     return category
 
@@ -81,16 +98,24 @@ def _check_category(category_id: str) -> None:
         raise RuleViolation("the category does not exist", code="UNKNOWN_CATEGORY")
 
 
-def create_service(body: ServiceIn, *, new_id: Callable[[], str]) -> Service:
+def create_service(
+    body: ServiceIn, *, new_id: Callable[[], str], by: str | None = None, now: datetime | None = None
+) -> Service:
+    """A new service of an existing category; ``by``: the operator, recorded in the audit trail with it."""
     _check_category(body.category_id)
     service = Service(id=new_id(), **body.model_dump())
-    if not store.put_new("service", service.id, service.model_dump(mode="json")):
+    details = {"name": service.name, "category_id": service.category_id}
+    also = _recorded(by, "service.create", f"service:{service.id}", details, now)
+    if not store.put_new("service", service.id, service.model_dump(mode="json"), also=also):
         raise Conflict("a service with that id exists")
     return service
 
 
-def update_service(service_id: str, patch: ServicePatch) -> Service:
-    """Apply the fields the operator sent; 409 if someone else changed the service meanwhile."""
+def update_service(
+    service_id: str, patch: ServicePatch, *, by: str | None = None, now: datetime | None = None
+) -> Service:
+    """Apply the fields the operator sent (recorded in the audit trail with them: which fields changed); 409 if
+    someone else changed the service meanwhile."""
     item = store.load("service", service_id)
     if item is None:
         raise NotFound("no such service")
@@ -101,6 +126,7 @@ def update_service(service_id: str, patch: ServicePatch) -> Service:
         raise RuleViolation("a field cannot be cleared", code="NULL_FIELD")
     service = Service.model_validate(item.data | changes)
     item.data = service.model_dump(mode="json")
-    if not store.save_changed(item):
+    also = _recorded(by, "service.update", f"service:{service_id}", {"fields": sorted(changes)}, now)
+    if not store.save_changed(item, also=also):
         raise Conflict("the service was changed meanwhile; reload and try again")
     return service

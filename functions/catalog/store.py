@@ -6,11 +6,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from common.db import Item
+from common.db import Item, connection
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+Also = Callable[[TransactWrite], None] | None  # more of the same transaction (an operator's audit item)
 
 PARTITION = "CATALOG"
 
@@ -21,16 +25,30 @@ class CatalogItem(Item):
     version = VersionAttribute()  # optimistic locking: two concurrent edits cannot silently lose one
 
 
-def put_new(kind: str, item_id: str, data: dict[str, Any]) -> bool:
-    """Create an item; False if that id is taken."""
-    item = CatalogItem(PARTITION, f"{kind.upper()}#{item_id}", kind=kind, data=data)
+def _save(item: CatalogItem, condition: Any, also: Also) -> bool:
+    """One write of ``item`` (with what ``also`` adds, in one transaction); False if its condition failed."""
     try:
-        item.save(condition=CatalogItem.SK.does_not_exist())
+        if also is None:
+            item.save(condition=condition)
+            return True
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(item, condition=condition)
+            also(tx)
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
+    except TransactWriteError as exc:
+        if exc.cause_response_code == "TransactionCanceledException":
+            return False
+        raise
     return True
+
+
+def put_new(kind: str, item_id: str, data: dict[str, Any], *, also: Also = None) -> bool:
+    """Create an item; False if that id is taken."""
+    item = CatalogItem(PARTITION, f"{kind.upper()}#{item_id}", kind=kind, data=data)
+    return _save(item, CatalogItem.SK.does_not_exist(), also)
 
 
 def load(kind: str, item_id: str) -> CatalogItem | None:
@@ -40,15 +58,9 @@ def load(kind: str, item_id: str) -> CatalogItem | None:
         return None
 
 
-def save_changed(item: CatalogItem) -> bool:
+def save_changed(item: CatalogItem, *, also: Also = None) -> bool:
     """Save an item read with ``load``; False if someone changed it since (its version moved)."""
-    try:
-        item.save()
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return _save(item, None, also)
 
 
 def get(kind: str, item_id: str) -> dict[str, Any] | None:

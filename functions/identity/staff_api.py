@@ -13,7 +13,7 @@ from functions.identity.staff_models import AuditEntry, Staff, StaffIn, StaffPat
 bp = Blueprint(__name__)
 
 
-@route(bp, "/v1/admin/staff", "POST", body=StaffIn, response=Staff, status=201)
+@route(bp, "/v1/admin/staff", "POST", body=StaffIn, response=Staff, status=201, errors=(409,))
 def create_staff(call: Call) -> Staff:
     """Create a staff account.
 

@@ -53,7 +53,7 @@ def create_template(call: Call) -> Template:
         call,
         "coupon-templates",
         Template,
-        lambda: coupons.create_template(call.body, now=call.now, new_id=new_id),
+        lambda: coupons.create_template(call.body, operator_id=call.user_id, now=call.now, new_id=new_id),
     )
 
 
@@ -88,7 +88,7 @@ def issue_coupons(call: Call, template_id: str) -> Issued:
         call,
         "coupon-issue",
         Issued,
-        lambda: coupons.issue(template_id, call.body, now=call.now, new_id=new_id),
+        lambda: coupons.issue(template_id, call.body, operator_id=call.user_id, now=call.now, new_id=new_id),
         template_id=template_id,
     )
 
@@ -102,7 +102,10 @@ def create_reward(call: Call) -> Reward:
     `Idempotency-Key`.
     """
     return idempotent(
-        call, "rewards", Reward, lambda: points.create_reward(call.body, now=call.now, new_id=new_id)
+        call,
+        "rewards",
+        Reward,
+        lambda: points.create_reward(call.body, operator_id=call.user_id, now=call.now, new_id=new_id),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from common import audit
 from common.clock import business_tz, iso
 from common.db import transact
 from common.errors import CouponLimit, NotFound, OutOfStock, RuleViolation
@@ -77,8 +78,10 @@ def terms_of(item: CouponItem) -> rules.CouponTerms:
     )
 
 
-def create_template(body: TemplateIn, *, now: datetime, new_id: Callable[[], str]) -> Template:
-    """A new template with its whole ``total`` in stock."""
+def create_template(
+    body: TemplateIn, *, operator_id: str, now: datetime, new_id: Callable[[], str]
+) -> Template:
+    """A new template with its whole ``total`` in stock, recorded in the audit trail with it."""
     template_id = new_id()
     item = TemplateItem(
         *store.template_key(template_id),
@@ -101,7 +104,13 @@ def create_template(body: TemplateIn, *, now: datetime, new_id: Callable[[], str
         created_at=iso(now),
     )
     item.GSI1PK, item.GSI1SK = store.TEMPLATES, f"{item.created_at}#{template_id}"
-    item.save(condition=TemplateItem.PK.does_not_exist())
+    details = {"name": body.name, "kind": body.kind, "total": body.total}
+
+    def build(tx: TransactWrite) -> None:
+        tx.save(item, condition=TemplateItem.PK.does_not_exist())
+        audit.add(tx, operator_id, "coupon_template.create", f"coupon_template:{template_id}", details, now)
+
+    transact(build)
     return _template(item)
 
 
@@ -160,11 +169,18 @@ def _coupon_item(
 
 
 def give(
-    template: TemplateItem, customer_id: str, coupon_id: str, source: str, *, now: datetime
+    template: TemplateItem,
+    customer_id: str,
+    coupon_id: str,
+    source: str,
+    *,
+    now: datetime,
+    also: Callable[[TransactWrite], None] | None = None,
 ) -> CouponItem:
     """One coupon of the template to the customer, in one transaction: the stock (never oversold), the
-    customer's allowance, the coupon and its CouponIssued event. ``OutOfStock`` / ``CouponLimit``; a coupon id
-    given before (a retry) is refused as ``CouponLimit`` and changes nothing."""
+    customer's allowance, the coupon and its CouponIssued event (and what ``also`` adds: an operator's audit).
+    ``OutOfStock`` / ``CouponLimit``; a coupon id given before (a retry) is refused as ``CouponLimit`` and
+    changes nothing."""
     coupon = _coupon_item(template, customer_id, coupon_id, source, now)
     day = rules.expiry_day(policy.parse_time(coupon.valid_until), business_tz())
     try:
@@ -172,6 +188,8 @@ def give(
         def build(tx: TransactWrite) -> None:
             writes.put_coupon(tx, coupon, day, now=now)
             writes.take_stock(tx, template.id, customer_id, int(template.per_user_limit))
+            if also is not None:
+                also(tx)
 
         transact(build)
     except TransactWriteError as exc:
@@ -205,9 +223,12 @@ def _segment_members(segment: str) -> Iterable[str]:
                 break
 
 
-def issue(template_id: str, body: IssueRequest, *, now: datetime, new_id: Callable[[], str]) -> Issued:
+def issue(
+    template_id: str, body: IssueRequest, *, operator_id: str, now: datetime, new_id: Callable[[], str]
+) -> Issued:
     """Issue one coupon each to customers or a segment (its members read through the tier index), never beyond
-    the template's stock; customers at their per-user limit are skipped."""
+    the template's stock; customers at their per-user limit are skipped. One audit item records the issue,
+    written with the first coupon and counted up in each later coupon's transaction (none if none was given)."""
     if body.segment is not None:
         rules.parse_segment(body.segment)  # 422 for an unknown segment, before anything else
     template = store.get_template(template_id)
@@ -217,11 +238,23 @@ def issue(template_id: str, body: IssueRequest, *, now: datetime, new_id: Callab
         raise OutOfStock("this template has ended or run out")
     recipients = body.customer_ids if body.customer_ids is not None else _segment_members(body.segment or "")
     issued, cap = 0, get_settings().coupon_issue_max
+    audit_id = new_id()
+    requested = {"segment": body.segment} if body.segment is not None else {"customers": len(recipients)}
+
+    def record(tx: TransactWrite) -> None:
+        if issued:
+            audit.add_to_count(tx, audit_id)
+        else:
+            target = f"coupon_template:{template_id}"
+            audit.add(
+                tx, operator_id, "coupon_template.issue", target, requested, now, audit_id=audit_id, count=1
+            )
+
     for customer_id in recipients:
         if issued >= cap:
             break
         try:
-            give(template, customer_id, new_id(), "issue", now=now)
+            give(template, customer_id, new_id(), "issue", now=now, also=record)
             issued += 1
         except CouponLimit:
             continue

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from common import audit
 from common.clock import business_tz, iso
 from common.db import transact
 from common.errors import AlreadySignedIn, CouponLimit, InsufficientPoints, NotFound, OutOfStock
@@ -179,7 +180,8 @@ def _reward(item: RewardItem) -> Reward:
     )
 
 
-def create_reward(body: RewardIn, *, now: datetime, new_id: Callable[[], str]) -> Reward:
+def create_reward(body: RewardIn, *, operator_id: str, now: datetime, new_id: Callable[[], str]) -> Reward:
+    """A new reward, recorded in the audit trail with it."""
     if body.template_id:
         coupons.check_template_exists(body.template_id)
     reward_id = new_id()
@@ -194,7 +196,13 @@ def create_reward(body: RewardIn, *, now: datetime, new_id: Callable[[], str]) -
         created_at=iso(now),
     )
     item.GSI1PK, item.GSI1SK = store.REWARDS, f"{item.created_at}#{reward_id}"
-    item.save(condition=RewardItem.PK.does_not_exist())
+    details = {"name": body.name, "kind": body.kind, "points_cost": body.points_cost, "stock": body.stock}
+
+    def build(tx: TransactWrite) -> None:
+        tx.save(item, condition=RewardItem.PK.does_not_exist())
+        audit.add(tx, operator_id, "reward.create", f"reward:{reward_id}", details, now)
+
+    transact(build)
     return _reward(item)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from common import audit
 from common.clock import iso
 from common.errors import Conflict, NotFound, RuleViolation
 from common.money import fen
@@ -107,7 +108,12 @@ def decide_withdrawal(
     target = "paid" if approve else "rejected"
     if item.status == "requested":
         tx = ledger.withdrawal_decided(item.worker_id, item.id, int(item.amount_fen), paid=approve, at=now)
-        store.decide_withdrawal(item, target, by=operator_id, note=note, at=iso(now), tx=tx)
+        action, details = f"withdrawal.{'approve' if approve else 'reject'}", {"note": note}
+        details.update(worker_id=item.worker_id, amount_fen=int(item.amount_fen))
+        record = audit.item(operator_id, action, f"withdrawal:{item.id}", details, now)
+        store.decide_withdrawal(
+            item, target, by=operator_id, note=note, at=iso(now), tx=tx, audit_item=record
+        )
         item = store.get_withdrawal(withdrawal_id) or item
     if item.status != target:
         raise Conflict(f"the withdrawal was already {item.status}", code="WITHDRAWAL_DECIDED")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from common import audit
 from common.db import Item
 from common.pagination import StorePage
 from common.table import GSI1, GSI2, GSI3
@@ -323,9 +324,17 @@ def create_withdrawal(item: WithdrawalItem, tx: LedgerTransaction) -> bool:
 
 
 def decide_withdrawal(
-    item: WithdrawalItem, status: str, *, by: str, note: str | None, at: str, tx: LedgerTransaction
+    item: WithdrawalItem,
+    status: str,
+    *,
+    by: str,
+    note: str | None,
+    at: str,
+    tx: LedgerTransaction,
+    audit_item: audit.AuditItem | None = None,
 ) -> bool:
-    """requested → paid | rejected with its money movement, closing the open-guard. False if already decided."""
+    """requested → paid | rejected with its money movement, closing the open-guard, with the operator's
+    ``audit_item`` (``common.audit.item``). False if already decided."""
     actions = [
         WithdrawalItem.status.set(status),
         WithdrawalItem.decided_at.set(at),
@@ -351,6 +360,7 @@ def decide_withdrawal(
                     WithdrawalOpenItem(*open_withdrawal_key(item.worker_id)),
                     condition=WithdrawalOpenItem.withdrawal_id == item.id,
                 ),
+                *([Write("audit", "save", audit_item, condition=audit.is_new())] if audit_item else []),
             ],
         )
     except Refused:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from common import audit
 from common.clock import iso
 from common.errors import Conflict, NotFound, RuleViolation
 from common.ids import new_id
@@ -145,6 +146,13 @@ def record_violation(worker_id: str, body: ViolationIn, *, operator_id: str, now
     def write(tx: TransactWrite) -> None:
         credit_store.put_demerit(tx, item)
         mark(tx, worker_id, at, ("violation", violation_id))
+        details = {
+            "violation_id": violation_id,
+            "kind": body.kind,
+            "points": points,
+            "order_id": body.order_id,
+        }
+        audit.add(tx, operator_id, "worker.violation", f"worker:{worker_id}", details, now)
 
     commit(write, first=Conflict, message="the violation was recorded already")
     return to_violation(item)
@@ -233,6 +241,8 @@ def decide_appeal(appeal_id: str, upheld: bool, note: str, *, operator_id: str, 
 
     def write(tx: TransactWrite) -> None:
         credit_store.decide_appeal(tx, item, status=status, note=note, by=operator_id, at=at)
+        details = {"status": status, "note": note, "worker_id": item.worker_id}
+        audit.add(tx, operator_id, "appeal.decide", f"appeal:{appeal_id}", details, now)
         if not upheld:
             return
         if review is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from common import events
+from common import audit, events
 from common.clock import business_tz, iso
 from common.db import cancellation_reasons, transact
 from common.errors import AlreadyReviewed, Conflict, InvalidTransition, NotFound
@@ -220,15 +220,17 @@ def find_review(review_id: str) -> store.ReviewItem:
 
 
 def hide(review_id: str, reason: str, *, operator_id: str, now: datetime) -> Review:
-    """An operator hides an abusive review: gone from the lists and the aggregates, kept with the reason."""
+    """An operator hides an abusive review: gone from the lists and the aggregates, kept with the reason;
+    recorded in the audit trail."""
     item = find_review(review_id)
     if item.hidden:
         raise Conflict("the review is already hidden", code="ALREADY_HIDDEN")
-    commit(
-        lambda tx: take_back(tx, item, reason=reason, by=operator_id, now=now),
-        first=Conflict,
-        message="the review is already hidden",
-    )
+
+    def write(tx: TransactWrite) -> None:
+        take_back(tx, item, reason=reason, by=operator_id, now=now)
+        audit.add(tx, operator_id, "review.hide", f"review:{review_id}", {"reason": reason}, now)
+
+    commit(write, first=Conflict, message="the review is already hidden")
     if item.side == "customer":
         workers.refresh_rating(item.worker_id)
     return to_review(find_review(review_id))

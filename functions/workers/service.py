@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from common import audit
 from common.clock import business_tz, clock, iso
 from common.errors import Conflict, NotFound, RuleViolation
 from common.pagination import Page, decode_cursor, encode_cursor
@@ -38,11 +39,16 @@ MAX_INDEXED_CATEGORIES = 60  # skill cards per worker: they are written in one t
 Decision = tuple[WorkerRecord, store.AuditItem | None]
 
 
-def _change(worker_id: str, decide: Callable[[WorkerRecord | None], Decision]) -> WorkerRecord:
+def _change(
+    worker_id: str,
+    decide: Callable[[WorkerRecord | None], Decision],
+    also: Callable[[TransactWrite], None] | None = None,
+) -> WorkerRecord:
     for _ in range(3):
         current = store.load(worker_id)
-        record, audit = decide(current)
-        if store.save(record, previous=current, audit=audit, stats=store.get_stats(worker_id)):
+        record, worker_audit = decide(current)
+        stats = store.get_stats(worker_id)
+        if store.save(record, previous=current, audit=worker_audit, stats=stats, also=also):
             return record
     raise Conflict("the worker was changed meanwhile; try again")
 
@@ -214,6 +220,14 @@ def set_accepting(worker_id: str, body: AcceptingIn, *, now: datetime) -> Availa
 
 # --- operators: onboarding and verification ---------------------------------------------------------------
 
+# The audit trail's name of each operator decision (common.audit).
+OPERATOR_ACTIONS = {
+    "approved": "worker.approve",
+    "rejected": "worker.reject",
+    "suspended": "worker.suspend",
+    "reinstated": "worker.reinstate",
+}
+
 
 def _decide_by_operator(
     worker_id: str,
@@ -236,10 +250,15 @@ def _decide_by_operator(
         }
         if status == rules.VERIFIED and record.verified_at is None:
             changes["verified_at"] = at
-        audit = store.audit_item(worker_id, action=action, status=status, note=note, by=operator_id, at=at)
-        return record.model_copy(update=changes), audit
+        worker_audit = store.audit_item(
+            worker_id, action=action, status=status, note=note, by=operator_id, at=at
+        )
+        return record.model_copy(update=changes), worker_audit
 
-    return own_view(_change(worker_id, decide), now=now)
+    def record_action(tx: TransactWrite) -> None:
+        audit.add(tx, operator_id, OPERATOR_ACTIONS[action], f"worker:{worker_id}", {"note": note}, now)
+
+    return own_view(_change(worker_id, decide, also=record_action), now=now)
 
 
 def verify(worker_id: str, approved: bool, note: str, *, operator_id: str, now: datetime) -> WorkerOwn:

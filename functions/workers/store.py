@@ -10,7 +10,7 @@ Slot locks and active-order markers are in ``slot_store``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -210,9 +210,11 @@ def save(
     previous: WorkerRecord | None,
     audit: AuditItem | None = None,
     stats: StatsItem | None = None,
+    also: Callable[[TransactWrite], None] | None = None,
 ) -> bool:
     """Write the profile, its skill cards (indexed only while matchable) and the matchable flag in one
-    transaction; False when the profile changed since it was read (its version moved)."""
+    transaction, with what ``also`` adds to it (an operator's audit item); False when the profile changed since
+    it was read (its version moved)."""
     matchable = is_matchable(
         record.status, record.accepting, record.profile.health.status, record.credit_matchable
     )
@@ -238,6 +240,8 @@ def save(
             tx.update(StatsItem(key, "STATS"), actions=stats_actions)
             if audit is not None:
                 tx.save(audit, condition=AuditItem.SK.does_not_exist())
+            if also is not None:
+                also(tx)
     except TransactWriteError as exc:
         if cancelled(exc):
             return False

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from common.clock import iso
@@ -59,6 +60,9 @@ class AuditItem(Item):
     action = UnicodeAttribute()
     target = UnicodeAttribute()  # "{kind}:{id}", e.g. "order:01h…"
     details = JSONAttribute()
+    count = NumberAttribute(
+        null=True
+    )  # an action done in many transactions (coupons issued): how many so far
 
 
 @dataclass(frozen=True)
@@ -71,15 +75,22 @@ class Entry:
     details: dict[str, Any]
 
 
-def add(
-    tx: TransactWrite, staff: str, action: str, target: str, details: dict[str, Any], now: datetime
-) -> None:
-    """Record ``staff``'s ``action`` on ``target`` in ``tx``: it exists if and only if ``tx`` commits.
-    ``details`` is plain JSON, never personal data (no phone, no ID or certificate number)."""
+def item(
+    staff: str,
+    action: str,
+    target: str,
+    details: dict[str, Any],
+    now: datetime,
+    *,
+    audit_id: str | None = None,
+    count: int | None = None,
+) -> AuditItem:
+    """The audit item of ``staff``'s ``action`` on ``target``, to write with ``is_new()`` as its condition (for a
+    transaction built as a list of writes, as payments' ledger is; otherwise use ``add``)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}: add it to common.audit.ACTIONS")
-    audit_id = new_id(now)
-    item = AuditItem(
+    audit_id = audit_id or new_id(now)
+    return AuditItem(
         PARTITION,
         audit_id,
         id=audit_id,
@@ -88,12 +99,46 @@ def add(
         action=action,
         target=target,
         details=details,
+        count=count,
     )
-    tx.save(item, condition=AuditItem.PK.does_not_exist())
+
+
+def is_new() -> Condition:
+    return AuditItem.PK.does_not_exist()
+
+
+def add(
+    tx: TransactWrite,
+    staff: str,
+    action: str,
+    target: str,
+    details: dict[str, Any],
+    now: datetime,
+    *,
+    audit_id: str | None = None,
+    count: int | None = None,
+) -> None:
+    """Record ``staff``'s ``action`` on ``target`` in ``tx``: it exists if and only if ``tx`` commits.
+    ``details`` is plain JSON, never personal data (no phone, no ID or certificate number). An action done in
+    many transactions (coupons issued one at a time) writes its item with the first, ``count=1``, and
+    ``add_to_count`` in each later one, so the count is always what was done."""
+    tx.save(item(staff, action, target, details, now, audit_id=audit_id, count=count), condition=is_new())
+
+
+def add_to_count(tx: TransactWrite, audit_id: str, n: int = 1) -> None:
+    """One more of a many-transaction action, in that transaction (ADD to the audit item's ``count``)."""
+    tx.update(
+        AuditItem(PARTITION, audit_id), actions=[AuditItem.count.add(n)], condition=AuditItem.PK.exists()
+    )
 
 
 def page(limit: int, start: dict[str, Any] | None) -> StorePage[Entry]:
     """One page of the trail, newest first (one Query of the audit partition)."""
     result = AuditItem.query(PARTITION, scan_index_forward=False, limit=limit, last_evaluated_key=start)
-    items = [Entry(i.id, i.at, i.staff, i.action, i.target, dict(i.details or {})) for i in result]
+    items = []
+    for i in result:
+        details = dict(i.details or {})
+        if i.count is not None:
+            details["count"] = int(i.count)
+        items.append(Entry(i.id, i.at, i.staff, i.action, i.target, details))
     return StorePage(items, result.last_evaluated_key)

@@ -41,7 +41,10 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
         "Malformed: the body is not a JSON object, or a cursor or header is not valid.",
     ),
     401: ("Unauthorized", "No token, a bad or expired one, or credentials that do not match."),
-    403: ("Forbidden", "The token's role may not call this route."),
+    403: (
+        "Forbidden",
+        "The token's role, or the staff member's roles (an operator), may not call this route.",
+    ),
     404: ("NotFound", "No such thing, or not yours (another user's data is never revealed)."),
     409: (
         "Conflict",

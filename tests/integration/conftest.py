@@ -135,3 +135,32 @@ def maps() -> Iterator[Any]:
     get_settings.cache_clear()
     yield standin
     standin.close()
+
+
+@pytest.fixture
+def earn(api: Api, wechatpay: WeChatPayStandIn) -> Iterator[Any]:
+    """Gives a worker a settled order's earning (paid through the stand-in, 20% commission)."""
+    from common.clock import clock
+    from common.ids import new_id
+
+    from functions.payments import ledger_store, service
+    from functions.payments.wechatpay import WeChatPayClient
+
+    wx = WeChatPayClient.from_settings()
+
+    def settled_order(worker_id: str, total_fen: int) -> str:
+        order_id = new_id(clock.now())
+        now = clock.now()
+        service.start_payment(
+            order_id, total_fen=total_fen, description="保洁", openid="o-x", now=now, wechat=wx
+        )
+        trade = wechatpay.pay(order_id)
+        service.record_payment(
+            order_id, transaction_id=trade.transaction_id or "", amount_fen=total_fen, now=now
+        )
+        service.accrue_earning(order_id, worker_id, commission_percent=20, now=now)
+        service.settle(order_id, worker_id, commission_percent=20, now=now)
+        return order_id
+
+    yield settled_order
+    assert ledger_store.audit() == [] and ledger_store.ledger_sum() == 0

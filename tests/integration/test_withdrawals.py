@@ -2,40 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from common.clock import clock
-from common.ids import new_id
 from common.settings import get_settings
 
-from functions.payments import ledger_store, service
-from functions.payments.wechatpay import WeChatPayClient
-from infra.standins.wechatpay import WeChatPayStandIn
 from tests.integration.conftest import Api
-
-
-@pytest.fixture
-def earn(api: Api, wechatpay: WeChatPayStandIn) -> Iterator:
-    """Gives a worker a settled order's earning (paid through the stand-in, 20% commission)."""
-    wx = WeChatPayClient.from_settings()
-
-    def settled_order(worker_id: str, total_fen: int) -> str:
-        order_id = new_id(clock.now())
-        now = clock.now()
-        service.start_payment(
-            order_id, total_fen=total_fen, description="保洁", openid="o-x", now=now, wechat=wx
-        )
-        trade = wechatpay.pay(order_id)
-        service.record_payment(
-            order_id, transaction_id=trade.transaction_id or "", amount_fen=total_fen, now=now
-        )
-        service.accrue_earning(order_id, worker_id, commission_percent=20, now=now)
-        service.settle(order_id, worker_id, commission_percent=20, now=now)
-        return order_id
-
-    yield settled_order
-    assert ledger_store.audit() == [] and ledger_store.ledger_sum() == 0
 
 
 def worker(api: Api, name: str) -> tuple[str, str]:
