@@ -49,17 +49,22 @@ BROWSER_LIMIT_S = 300
 def console_stack() -> Iterator[StackClient]:
     """The console built from the current sources, and a stack of its own whose dispute window is a second (so
     an order settles and its worker can ask for a withdrawal within the test)."""
-    began = time.monotonic()
     if shutil.which("npm") is None:
         pytest.skip("the console needs Node.js and npm")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium (tools/chromium.sh)")
-    build(typecheck=True)
-    print(f"console built and type-checked in {time.monotonic() - began:.1f}s")
-    # a two-hour clean earns less than the deployed minimum withdrawal: the local one is a yuan
+    # The stack first (it reads console/dist per request), so its start does not compete with the build.
+    # A two-hour clean earns less than the deployed minimum withdrawal: the local one is a yuan.
     client = start_stack(
         {"DISPUTE_WINDOW_SECONDS": "1", "DISPUTE_RECHECK_SECONDS": "1", "WITHDRAWAL_MIN_FEN": "100"}
     )
+    began = time.monotonic()
+    try:
+        build(typecheck=True)
+    except BaseException:
+        stop_stack(client)
+        raise
+    print(f"console built and type-checked in {time.monotonic() - began:.1f}s")
     yield client
     stop_stack(client)
 
