@@ -85,8 +85,30 @@ def api_event(method: str, path: str, body: Any = None, token: str | None = None
 
 
 def operator_token() -> str:
+    """The token of the stage's first staff account (``admin``), as its login would sign it."""
     now = int(time.time())
-    return jwt.encode({"sub": "op-1", "role": "operator", "iat": now, "exp": now + 600}, SIGNING_KEY, "HS256")
+    claims = {
+        "sub": "op_admin",
+        "role": "operator",
+        "roles": ["admin"],
+        "ver": 0,
+        "iat": now,
+        "exp": now + 600,
+    }
+    return jwt.encode(claims, SIGNING_KEY, "HS256")
+
+
+# The stage's first staff account (functions/identity/staff_store.py): every admin call reads it.
+ADMIN_ACCOUNT = {
+    "PK": {"S": "OPERATOR#admin"},
+    "SK": {"S": "PROFILE"},
+    "id": {"S": "op_admin"},
+    "username": {"S": "admin"},
+    "password_hash": {"S": "scrypt$unused"},
+    "roles": {"L": [{"S": "admin"}]},
+    "token_version": {"N": "0"},
+    "created_at": {"S": "2026-12-01T00:00:00+08:00"},
+}
 
 
 def test_packaged_app_answers_from_a_clean_environment(real, moto_endpoint: str, tmp_path: Path) -> None:
@@ -100,7 +122,9 @@ def test_packaged_app_answers_from_a_clean_environment(real, moto_endpoint: str,
         "AWS_SECRET_ACCESS_KEY": "testing",
     }
     # What the stage holds before a deploy: the table (made by the stack) and the secret (put by an operator).
-    create_table(boto3.client("dynamodb", endpoint_url=moto_endpoint), env["TABLE_NAME"])
+    dynamodb = boto3.client("dynamodb", endpoint_url=moto_endpoint)
+    create_table(dynamodb, env["TABLE_NAME"])
+    dynamodb.put_item(TableName=env["TABLE_NAME"], Item=ADMIN_ACCOUNT)  # and its first staff account
     boto3.client("ssm", endpoint_url=moto_endpoint).put_parameter(
         Name=f"{env['SECRETS_PARAMETER_PREFIX']}/jwt-secret", Value=SIGNING_KEY, Type="SecureString"
     )
