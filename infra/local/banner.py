@@ -10,6 +10,7 @@ def banner(stack: Any) -> str:
     lines = [
         "",
         f"家政 local stack ready in {stack.ready_in_s:.1f}s on {url}",
+        f"  console      {url}/admin/   (the operators' console: log in as below)",
         f"  OpenAPI      {url}/v1/openapi.json",
         f"  AWS (moto)   {stack.moto_url}   (dashboard: {stack.moto_url}/moto-api/)",
         f"  media bucket {stack.resources.bucket_url}/<key>  (objects are publicly readable)",

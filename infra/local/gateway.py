@@ -27,6 +27,8 @@ from chalice.local import (
     ThreadedHTTPServer,
 )
 
+from infra.local import console
+
 HOST = "127.0.0.1"
 
 
@@ -57,6 +59,8 @@ class ContractGateway(LocalGateway):
         self._routes = RouteMatcher(list(app_object.routes))
 
     def handle_request(self, method: str, path: str, headers: Any, body: bytes | None) -> Any:
+        if console.is_console_path(path):
+            return console.respond(method, path)
         try:
             self._routes.match_route(path)
         except ValueError:

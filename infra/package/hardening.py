@@ -47,6 +47,15 @@ REASONS = {
     "to another.",
     "s3_access_logs": "Objects are reached only through short-lived presigned URLs; CloudTrail data events "
     "audit object access without a second bucket.",
+    # --- console (issue 16) ---
+    "console_bucket_logs": "Holds only the console's static build (no personal data), readable by its "
+    "distribution alone (OAC); object access is auditable through CloudTrail data events.",
+    "console_waf": "Every request that matters reaches the API, which has its stage throttle and per-client and "
+    "per-account login limits; a WAF web ACL (billed per ACL and rule) is a decision for the prod stage.",
+    "console_cdn_logs": "API calls are logged by the API stage's access log; the console's static files carry no "
+    "data, so a CloudFront log bucket would duplicate the log that matters.",
+    "console_tls": "Uses the default *.cloudfront.net certificate, whose minimum protocol CloudFront fixes; "
+    "TLSv1.2_2021 needs a custom domain with an ACM certificate (docs/console.md).",
 }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from chalice.utils import to_cfn_resource_name
 
-from infra.package import iam, resources, statemachine
+from infra.package import console, iam, resources, statemachine
 from infra.package.hardening import harden
 from infra.package.iam import Json, get_att
 from infra.permissions import NOTHING, Access, Capability
@@ -153,6 +153,10 @@ def assemble(sam: Json, design: Design) -> Json:
     env = environment(design, statemachine.machine_arn(design.prefix, main) if main else None)
 
     add(template, resources.core(design.prefix))
+    api_stage = res.get("RestAPI", {}).get("Properties", {}).get("StageName", "api")
+    add(
+        template, console.resources(design.prefix, api_stage)
+    )  # the operators' console at /admin/, /v1/ → API
     api = res.get("RestAPI", {}).get("Properties", {}).get("DefinitionBody")
     if api is not None:
         api["x-amazon-apigateway-gateway-responses"] = resources.gateway_responses()
@@ -259,6 +263,7 @@ def assemble(sam: Json, design: Design) -> Json:
         MediaBucketName={"Value": {"Ref": "MediaBucket"}},
         AlarmTopicArn={"Value": {"Ref": "AlarmTopic"}},
         ParameterPrefix={"Value": design.parameter_prefix},
+        **console.outputs(),
     )
     harden(template, design.prefix)
     return template
