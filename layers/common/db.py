@@ -29,6 +29,10 @@ T = TypeVar("T")
 class Item(Model):
     class Meta:
         table_name = get_settings().table_name
+        # The SDK's retries of throttling and 5xx answers, as every client has them (common.aws).
+        max_retry_attempts = get_settings().aws_max_attempts - 1
+        connect_timeout_seconds = get_settings().aws_connect_timeout_seconds
+        read_timeout_seconds = get_settings().aws_read_timeout_seconds
 
     PK = UnicodeAttribute(hash_key=True)
     SK = UnicodeAttribute(range_key=True)
@@ -48,7 +52,13 @@ def connection() -> Connection:
     each new one builds a botocore client, which costs more than the transaction itself."""
     # Not Item._get_connection(): that caches a connection on the base class, which every model that has not
     # connected yet then inherits, with a schema that lacks its indexes ("Table … has no index: GSI1").
-    return Connection(region=Item.Meta.region)
+    meta = Item.Meta
+    return Connection(
+        region=meta.region,
+        max_retry_attempts=meta.max_retry_attempts,
+        connect_timeout_seconds=meta.connect_timeout_seconds,
+        read_timeout_seconds=meta.read_timeout_seconds,
+    )
 
 
 @on_restore

@@ -212,3 +212,14 @@ class BadDateRange(ValidationFailed):
     """A reversed range (``from`` after ``to``) or one longer than the setting allows."""
 
     code, default_message = "BAD_DATE_RANGE", "the date range is reversed or too long"
+
+
+# --- faults (issue 15) ---
+
+
+class ServiceUnavailable(DomainError):
+    """AWS answered with a transient failure (throttling, a 5xx, a transaction conflict) after the SDK's own
+    retries: nothing was written, and the same request may be sent again after ``Retry-After``
+    (``common.aws.transient``)."""
+
+    status, code, default_message = 503, "SERVICE_UNAVAILABLE", "the service is busy; try again shortly"

@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-import boto3
-
+from common import aws
 from common.events import OUTBOX_PREFIX, SOURCE, DomainEvent
 from common.lazy import Functions
 from common.log import logger
@@ -37,7 +36,7 @@ def event_of(record: dict[str, Any]) -> DomainEvent | None:
 
 @lru_cache(maxsize=1)
 def _events_client() -> Any:
-    return boto3.client("events")
+    return aws.client("events")
 
 
 def put_on_bus(events: Sequence[DomainEvent]) -> list[bool]:
