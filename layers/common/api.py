@@ -243,8 +243,12 @@ def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
             ratelimit.record_failure(*lockout, now=now)
         return error_response(exc)
     except Exception as exc:
-        if unavailable := service_unavailable(exc):  # AWS still failing after the SDK's retries: send it again
-            logger.warning("transient AWS failure", extra={"route": f"{spec.method} {spec.path}"}, exc_info=exc)
+        if unavailable := service_unavailable(
+            exc
+        ):  # AWS still failing after the SDK's retries: send it again
+            logger.warning(
+                "transient AWS failure", extra={"route": f"{spec.method} {spec.path}"}, exc_info=exc
+            )
             return unavailable
         # a bug, not bad input: log it with context, answer in the contract's format
         logger.exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})

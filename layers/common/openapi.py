@@ -82,7 +82,9 @@ def error_statuses(spec: RouteSpec) -> list[int]:
     have moved on); 422 when it validates a body or a query; and ``spec.errors`` (a rule, a conflict, a rate
     limit or an upstream failure its service can raise); and 503 on every route: the table or the bus may be
     busy (``common.api.service_unavailable``)."""
-    statuses = set(spec.errors) | {503}  # every route reads or writes the table (common.api.service_unavailable)
+    statuses = set(spec.errors) | {
+        503
+    }  # every route reads or writes the table (common.api.service_unavailable)
     names_something = "{" in spec.path or names_by_id(spec.body)
     if spec.body is not None or spec.query is not None:
         statuses |= {400, 422}
