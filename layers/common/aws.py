@@ -42,15 +42,6 @@ TRANSIENT_CODES = frozenset(
         "RequestTimeoutException",
     }
 )
-# A cancelled transaction is transient when every operation that failed failed for one of these.
-TRANSIENT_CANCELLATIONS = frozenset(
-    {
-        "TransactionConflict",
-        "ThrottlingError",
-        "ProvisionedThroughputExceeded",
-        "ProvisionedThroughputExceededException",
-    }
-)
 
 
 def retries() -> dict[str, Any]:
@@ -83,6 +74,8 @@ def transient(exc: BaseException | None) -> bool:
     or a connection that failed. Not a refused condition, a validation error or a bug."""
     from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
+    from common.db import TRANSIENT_REASONS, only_conflicts
+
     seen = 0
     while exc is not None and seen < 5:
         seen += 1
@@ -91,20 +84,14 @@ def transient(exc: BaseException | None) -> bool:
         if isinstance(exc, ClientError):
             error = exc.response.get("Error", {})
             status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-            if error.get("Code") in TRANSIENT_CODES or status >= 500:
-                return True
             if error.get("Code") == "TransactionCanceledException":
                 reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", []) or []]
                 failed = [r for r in reasons if r not in (None, "None")]
-                return bool(failed) and all(r in TRANSIENT_CANCELLATIONS for r in failed)
-            return False
+                return bool(failed) and all(r in TRANSIENT_REASONS for r in failed)
+            return error.get("Code") in TRANSIENT_CODES or status >= 500
         code = getattr(exc, "cause_response_code", None)  # PynamoDB's wrapper of a ClientError
         if code == "TransactionCanceledException":
-            reasons = [
-                getattr(r, "code", None) for r in getattr(exc, "cancellation_reasons", None) or [] if r
-            ]
-            failed = [r for r in reasons if r not in (None, "None")]
-            return bool(failed) and all(r in TRANSIENT_CANCELLATIONS for r in failed)
+            return only_conflicts(exc)
         if code in TRANSIENT_CODES:
             return True
         exc = exc.__cause__ or exc.__context__

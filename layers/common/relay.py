@@ -18,6 +18,7 @@ from common.events import OUTBOX_PREFIX, SOURCE, DomainEvent
 from common.lazy import Functions
 from common.log import logger
 from common.settings import get_settings
+from common.snapshot import on_restore
 
 PUT_EVENTS_MAX = 10  # entries per PutEvents call
 
@@ -37,6 +38,9 @@ def event_of(record: dict[str, Any]) -> DomainEvent | None:
 @lru_cache(maxsize=1)
 def _events_client() -> Any:
     return aws.client("events")
+
+
+on_restore(_events_client.cache_clear)  # SnapStart: no connection from the snapshot
 
 
 def put_on_bus(events: Sequence[DomainEvent]) -> list[bool]:
