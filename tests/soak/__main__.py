@@ -14,7 +14,8 @@ from tests.soak.driver import STACK_ENV, Http, Soak
 
 
 def soak(orders: int, *, workers: int = 12, threads: int = 6, progress: bool = False) -> dict[str, Any]:
-    """Run ``orders`` orders on a stack of its own; the figures and each invariant's problems."""
+    """Run ``orders`` orders on a stack of its own (``workers`` workers, a wave leaves an eighth of them free;
+    ``threads`` clients side by side); the figures and each invariant's problems."""
     from tests.e2e.conftest import OPERATOR_PASSWORD, start_stack, stop_stack
 
     stack = start_stack(STACK_ENV)
@@ -64,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.soak", description=__doc__)
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument(
-        "--workers", type=int, default=12, help="workers of the soak (a wave books all but 3)"
+        "--workers", type=int, default=30, help="workers (a wave leaves an eighth, 3 at least, free)"
     )
-    parser.add_argument("--threads", type=int, default=6, help="clients sending side by side")
+    parser.add_argument("--threads", type=int, default=12, help="clients sending side by side")
     args = parser.parse_args(argv)
     figures = soak(args.orders, workers=args.workers, threads=args.threads, progress=True)
     print(report(figures))
