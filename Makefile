@@ -62,7 +62,7 @@ fuzz: $(VENV)/.installed ## schemathesis against a local stack, as customer, wor
 	$(BIN)/python -m tests.fuzz.run --examples 100 --max-time 900
 
 soak: $(VENV)/.installed ## 1,000 orders through every lifecycle path on a local stack, then the invariants (long)
-	$(BIN)/python -m tests.soak --orders $(or $(ORDERS),1000)
+	E2E_STARTUP_LIMIT_S=$${E2E_STARTUP_LIMIT_S:-300} $(BIN)/python -m tests.soak --orders $(or $(ORDERS),1000)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) build .pytest_cache .ruff_cache

@@ -243,9 +243,8 @@ def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
             ratelimit.record_failure(*lockout, now=now)
         return error_response(exc)
     except Exception as exc:
-        if unavailable := service_unavailable(
-            exc
-        ):  # AWS still failing after the SDK's retries: send it again
+        # AWS still failing after the SDK's retries: nothing was written, the client sends it again
+        if unavailable := service_unavailable(exc):
             logger.warning(
                 "transient AWS failure", extra={"route": f"{spec.method} {spec.path}"}, exc_info=exc
             )
@@ -257,8 +256,8 @@ def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
 
 def service_unavailable(exc: BaseException) -> Response | None:
     """A transient AWS failure (``common.aws.transient``: throttling, a 5xx, a transaction conflict, a dropped
-    connection) as 503 ``SERVICE_UNAVAILABLE`` with ``Retry-After`` (``settings.service_unavailable_retry_after_seconds``);
-    None for anything else. The use case's writes are one conditional write or one transaction, so nothing
+    connection) as 503 ``SERVICE_UNAVAILABLE`` with ``Retry-After``
+    (``settings.service_unavailable_retry_after_seconds``); None for anything else. The use case's writes are one conditional write or one transaction, so nothing
     was half done and the same request may be sent again."""
     from common import aws
     from common.errors import ServiceUnavailable

@@ -29,6 +29,9 @@ def soak(orders: int, *, workers: int = 12, threads: int = 6, progress: bool = F
         duration = time.monotonic() - began
         log = stack.log()
         problems = checks.run_all(run, log)
+    except BaseException:
+        print("the stack's log ends:\n" + "\n".join(stack.log().splitlines()[-40:]), file=sys.stderr)
+        raise
     finally:
         stop_stack(stack)
     return {
@@ -39,6 +42,7 @@ def soak(orders: int, *, workers: int = 12, threads: int = 6, progress: bool = F
         "by_status": dict(run.http.sent),
         "retried_429_503": run.http.retried,
         "internal_errors": run.http.internal_errors,
+        "standin_errors": run.http.standin_errors,
         "log_lines": len(log.splitlines()),
         "invariants": problems,
     }
@@ -48,7 +52,8 @@ def report(figures: dict[str, Any]) -> str:
     lines = [
         f"soak: {figures['orders']} orders in {figures['duration_s']} s, {figures['requests']} requests "
         f"({', '.join(f'{k} {v}' for k, v in sorted(figures['by_status'].items()))}; "
-        f"{figures['retried_429_503']} answered 429/503 and sent again; {figures['internal_errors']} other 5xx)",
+        f"{figures['retried_429_503']} answered 429/503 and sent again; {figures['internal_errors']} other 5xx; "
+        f"{figures['standin_errors']} stand-in deliveries timed out and were sent again)",
         f"  {figures['requests'] / max(figures['duration_s'], 0.1):.1f} requests/s",
         "  paths: " + ", ".join(f"{p} {n}" for p, n in figures["paths"].items()),
         f"  invariants (log: {figures['log_lines']} lines searched):",
@@ -67,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, default=30, help="workers (a wave leaves an eighth, 3 at least, free)"
     )
-    parser.add_argument("--threads", type=int, default=12, help="clients sending side by side")
+    parser.add_argument("--threads", type=int, default=6, help="clients sending side by side")
     args = parser.parse_args(argv)
     figures = soak(args.orders, workers=args.workers, threads=args.threads, progress=True)
     print(report(figures))
