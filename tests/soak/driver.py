@@ -131,6 +131,7 @@ class Soak:
     secrets: set[str] = field(default_factory=set)  # personal data sent, which no log line may show
     coupon_template: str = ""
     first_day: str = ""
+    last_start: datetime | None = None
 
     # --- setting up ---------------------------------------------------------------------------------------
 
@@ -197,6 +198,9 @@ class Soak:
 
     def wave(self, size: int) -> None:
         start = half_hour_after(self.now(), 3)
+        if self.last_start is not None:  # clear of the last wave's slots and their travel buffer
+            start = max(start, self.last_start + timedelta(hours=3))
+        self.last_start = start
         workers = sorted(self.worker_tokens)
         first = len(self.orders)
         wave = [Order(first + i, PATHS[(first + i) % len(PATHS)], "", "", workers[i]) for i in range(size)]
