@@ -79,5 +79,8 @@ checkov: package $(CHECKOV_VENV)/.installed ## scan build/template.json (skips c
 fuzz: $(VENV)/.installed ## schemathesis against a local stack, as customer, worker and operator (long)
 	$(BIN)/python -m tests.fuzz.run --examples 100 --max-time 900
 
+soak: $(VENV)/.installed ## 1,000 orders through every lifecycle path on a local stack, then the invariants (long)
+	E2E_STARTUP_LIMIT_S=$${E2E_STARTUP_LIMIT_S:-300} $(BIN)/python -m tests.soak --orders $(or $(ORDERS),1000)
+
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) build .pytest_cache .ruff_cache console/dist console/node_modules

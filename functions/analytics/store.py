@@ -28,8 +28,8 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from boto3.dynamodb.types import TypeDeserializer
+from common import aws
 from common.db import Item
 from common.pagination import StorePage
 from common.settings import get_settings
@@ -246,7 +246,7 @@ def put_history(days: dict[tuple[int, date], Deltas]) -> int:
 
 @lru_cache(maxsize=1)
 def _client() -> Any:
-    return boto3.client("dynamodb")
+    return aws.client("dynamodb")
 
 
 _deserializer = TypeDeserializer()

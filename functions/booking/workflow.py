@@ -10,8 +10,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
+from common import aws
 from common.log import logger
 from common.settings import get_settings
 from common.snapshot import on_restore
@@ -22,7 +22,7 @@ _STALE_TOKEN_ERRORS = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist", "Exec
 
 @lru_cache(maxsize=1)
 def _client() -> Any:
-    return boto3.client("stepfunctions")
+    return aws.client("stepfunctions")
 
 
 on_restore(_client.cache_clear)  # SnapStart: no connection from the snapshot

@@ -11,7 +11,6 @@ Slot locks and active-order markers are in ``slot_store``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
 from common.db import Item, connection
@@ -109,10 +108,9 @@ class AuditItem(Item):
     at = UnicodeAttribute()
 
 
-@lru_cache(maxsize=1)
 def tx_connection() -> Connection:
-    """One connection for this module's transactions: each new one builds a botocore client, which loads the
-    service model from disk (about 0.1 s)."""
+    """The one connection for transactions (``common.db.connection``, cached there: each new one builds a
+    botocore client); not kept here, so a SnapStart restore that drops it drops it for this module too."""
     return connection()
 
 

@@ -255,9 +255,31 @@ def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
         if lockout and exc.status == 401:
             ratelimit.record_failure(*lockout, now=now)
         return error_response(exc)
-    except Exception:  # a bug, not bad input: log it with context, answer in the contract's format
+    except Exception as exc:
+        # AWS still failing after the SDK's retries: nothing was written, the client sends it again
+        if unavailable := service_unavailable(exc):
+            logger.warning(
+                "transient AWS failure", extra={"route": f"{spec.method} {spec.path}"}, exc_info=exc
+            )
+            return unavailable
+        # a bug, not bad input: log it with context, answer in the contract's format
         logger.exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})
         return json_response(500, {"error": {"code": "INTERNAL", "message": "internal error"}})
+
+
+def service_unavailable(exc: BaseException) -> Response | None:
+    """A transient AWS failure (``common.aws.transient``: throttling, a 5xx, a transaction conflict, a dropped
+    connection) as 503 ``SERVICE_UNAVAILABLE`` with ``Retry-After``
+    (``settings.service_unavailable_retry_after_seconds``); None for anything else. The use case's writes are one conditional write or one transaction, so nothing
+    was half done and the same request may be sent again."""
+    from common import aws
+    from common.errors import ServiceUnavailable
+    from common.settings import get_settings
+
+    if not aws.transient(exc):
+        return None
+    retry_after = get_settings().service_unavailable_retry_after_seconds
+    return json_response(503, ServiceUnavailable().to_body(), {"Retry-After": str(retry_after)})
 
 
 def route(

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
@@ -29,6 +29,10 @@ T = TypeVar("T")
 class Item(Model):
     class Meta:
         table_name = get_settings().table_name
+        # The SDK's retries of throttling and 5xx answers, as every client has them (common.aws).
+        max_retry_attempts = get_settings().aws_max_attempts - 1
+        connect_timeout_seconds = get_settings().aws_connect_timeout_seconds
+        read_timeout_seconds = get_settings().aws_read_timeout_seconds
 
     PK = UnicodeAttribute(hash_key=True)
     SK = UnicodeAttribute(range_key=True)
@@ -42,13 +46,30 @@ class Item(Model):
     GSI4SK = UnicodeAttribute(null=True)
 
 
+class _Connection(Connection):
+    """PynamoDB's connection, whose TransactWriteItems is sent again while DynamoDB cancels it only for conflicts
+    with other transactions or throttled items (``retry_conflicts``): a cancelled transaction wrote nothing, and
+    its conditions are checked afresh. So every transaction of every capability rides out a conflict, not only
+    those built through ``transact``; a cancellation for a failed condition is raised at once."""
+
+    def transact_write_items(self, *args: Any, **kwargs: Any) -> Any:
+        return retry_conflicts(lambda: super(_Connection, self).transact_write_items(*args, **kwargs))
+
+
 @lru_cache(maxsize=1)
 def connection() -> Connection:
     """A PynamoDB connection for ``TransactWrite``/``TransactGet`` (they need one explicitly). One per process:
-    each new one builds a botocore client, which costs more than the transaction itself."""
+    each new one builds a botocore client, which costs more than the transaction itself. Callers take it from
+    here each time rather than keep their own: a SnapStart restore (or a test) drops it."""
     # Not Item._get_connection(): that caches a connection on the base class, which every model that has not
     # connected yet then inherits, with a schema that lacks its indexes ("Table … has no index: GSI1").
-    return Connection(region=Item.Meta.region)
+    meta = Item.Meta
+    return _Connection(
+        region=meta.region,
+        max_retry_attempts=meta.max_retry_attempts,
+        connect_timeout_seconds=meta.connect_timeout_seconds,
+        read_timeout_seconds=meta.read_timeout_seconds,
+    )
 
 
 @on_restore
@@ -76,10 +97,15 @@ def cancellation_reasons(exc: BaseException) -> list[str | None]:
     return [None if code in (None, "None") else code for code in codes]
 
 
+# Why DynamoDB cancels a transaction that may well go through when sent again.
+TRANSIENT_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+
+
 def only_conflicts(exc: BaseException) -> bool:
-    """A transaction cancelled only because another transaction held one of its items: worth trying again."""
+    """A transaction cancelled only because another transaction held one of its items (or an item was
+    throttled): worth trying again."""
     failed = [r for r in cancellation_reasons(exc) if r is not None]
-    return bool(failed) and all(r == "TransactionConflict" for r in failed)
+    return bool(failed) and all(r in TRANSIENT_REASONS for r in failed)
 
 
 def retry_conflicts(attempt: Callable[[], T], *, retries: int | None = None) -> T:

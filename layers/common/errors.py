@@ -233,3 +233,14 @@ class TokenRevoked(Unauthorized):
 
 class AccountDisabled(Unauthorized):
     code, default_message = "ACCOUNT_DISABLED", "this staff account is disabled"
+
+
+# --- faults (issue 15) ---
+
+
+class ServiceUnavailable(DomainError):
+    """AWS answered with a transient failure (throttling, a 5xx, a transaction conflict) after the SDK's own
+    retries: nothing was written, and the same request may be sent again after ``Retry-After``
+    (``common.aws.transient``)."""
+
+    status, code, default_message = 503, "SERVICE_UNAVAILABLE", "the service is busy; try again shortly"

@@ -53,6 +53,11 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
     422: ("Unprocessable", "Valid JSON that breaks the schema or a business rule."),
     429: ("RateLimited", "Too many requests; try again shortly."),
     502: ("UpstreamError", "An external service (WeChat, WeChat Pay) refused or failed; try again."),
+    503: (
+        "ServiceUnavailable",
+        "The table or the event bus is busy (throttled, or a transient failure after the SDK's retries); nothing "
+        "was written: send the same request again after Retry-After.",
+    ),
 }
 
 
@@ -78,8 +83,11 @@ def error_statuses(spec: RouteSpec) -> list[int]:
     400 when it reads a body or a query (malformed JSON, a cursor it never gave out); 401 and 403 when it needs
     a token; 404 when its path or its body names something by id (``…_id``); 409 when it changes something its path names (the state may
     have moved on); 422 when it validates a body or a query; and ``spec.errors`` (a rule, a conflict, a rate
-    limit or an upstream failure its service can raise)."""
-    statuses = set(spec.errors)
+    limit or an upstream failure its service can raise); and 503 on every route: the table or the bus may be
+    busy (``common.api.service_unavailable``)."""
+    statuses = set(spec.errors) | {
+        503
+    }  # every route reads or writes the table (common.api.service_unavailable)
     names_something = "{" in spec.path or names_by_id(spec.body)
     if spec.body is not None or spec.query is not None:
         statuses |= {400, 422}

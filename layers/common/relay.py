@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-import boto3
-
+from common import aws
 from common.events import OUTBOX_PREFIX, SOURCE, DomainEvent
 from common.lazy import Functions
 from common.log import logger
 from common.settings import get_settings
+from common.snapshot import on_restore
 
 PUT_EVENTS_MAX = 10  # entries per PutEvents call
 
@@ -37,7 +37,10 @@ def event_of(record: dict[str, Any]) -> DomainEvent | None:
 
 @lru_cache(maxsize=1)
 def _events_client() -> Any:
-    return boto3.client("events")
+    return aws.client("events")
+
+
+on_restore(_events_client.cache_clear)  # SnapStart: no connection from the snapshot
 
 
 def put_on_bus(events: Sequence[DomainEvent]) -> list[bool]:

@@ -337,6 +337,14 @@ class Settings(BaseSettings):
     # The API Gateway stage's throttle (the template): steady requests per second and burst.
     api_throttle_rate: int = Field(200, ge=1)
     api_throttle_burst: int = Field(400, ge=1)
+    # --- faults (issue 15) ---
+    # Every AWS client retries transient failures (throttling, 5xx, connection errors) in botocore's standard
+    # mode this many attempts in all, with jittered exponential backoff (common.aws.client_config).
+    aws_max_attempts: int = Field(4, ge=1, le=10)
+    aws_connect_timeout_seconds: float = Field(10.0, gt=0)
+    aws_read_timeout_seconds: float = Field(60.0, gt=0)
+    # What a client is told to wait before sending a request again that met a transient AWS failure (503).
+    service_unavailable_retry_after_seconds: int = Field(1, ge=1)
 
 
 @lru_cache(maxsize=1)
