@@ -18,6 +18,7 @@ from common.settings import get_settings
 
 from functions import matching, payments
 from functions.booking import moves, pricing, rules, store, workflow
+from functions.booking.days import days_of
 from functions.booking.order_events import add_order_event
 from functions.booking.policy import match_id, priced_order
 
@@ -115,6 +116,7 @@ def redispatch(order_id: str, max_tries: int, *, now: datetime) -> dict[str, Any
             now=now,
             limit=get_settings().dispatch_candidates,
             exclude=frozenset(item.tried_workers or []),
+            days=days_of(item.engagement),
         )
         note = "offered to the next best match"
         for match in matches:

@@ -18,6 +18,7 @@ from common.log import logger
 from functions import workers
 from functions.booking import rules, store, workflow
 from functions.booking.assign import hold, worker_name
+from functions.booking.days import days_of
 from functions.booking.models import Order
 from functions.booking.order_events import add_order_event
 from functions.booking.policy import cancel_policy, time_rules
@@ -266,7 +267,7 @@ def assign(item: OrderItem, worker_id: str, name: str, *, actor: str, note: str,
         tx.update(item, actions=actions, condition=condition)
         add_order_event(tx, "OrderReassigned", item, actor=actor, note=note, now=now, **detail)
 
-    hold(order_write, worker_id, start, end, item.id)
+    hold(order_write, worker_id, start, end, item.id, days=days_of(item.engagement))
     release(previous, item)
     return previous
 
@@ -278,16 +279,26 @@ def reassign(order_id: str, worker_id: str, *, now: datetime) -> Order:
     if worker_id == item.worker_id:
         raise RuleViolation("the order is already that worker's", code="SAME_WORKER")
     start, end = datetime.fromisoformat(item.start), datetime.fromisoformat(item.end)
-    workers.check_bookable(
-        worker_id,
-        [item.service["category_id"]],
-        item.service["id"],
-        start,
-        end,
-        now=now,
-        lat=float(item.address["lat"]),
-        lng=float(item.address["lng"]),
-    )
+    if held := days_of(item.engagement):  # an engagement: the worker must take its whole days
+        workers.check_engageable(
+            worker_id,
+            [item.service["category_id"]],
+            item.service["id"],
+            held,
+            lat=float(item.address["lat"]),
+            lng=float(item.address["lng"]),
+        )
+    else:
+        workers.check_bookable(
+            worker_id,
+            [item.service["category_id"]],
+            item.service["id"],
+            start,
+            end,
+            now=now,
+            lat=float(item.address["lat"]),
+            lng=float(item.address["lng"]),
+        )
     note = "reassigned by an operator"
     assign(item, worker_id, "reassign", actor="operator", note=note, now=now)
     item = load(order_id)
