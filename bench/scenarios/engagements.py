@@ -18,7 +18,7 @@ from common.clock import clock, iso
 from bench.scenarios import Endpoint
 from bench.scenarios.matching import ADDRESS, SH, _catalog, _customer, _record
 from bench.scenarios.orders import _orders
-from functions import catalog
+from functions.catalog import service as catalog
 from functions.catalog.models import ServiceIn
 from functions.workers import rules
 from functions.workers import store as worker_store

@@ -16,7 +16,7 @@ from common.errors import InvalidTransition, NotFound, RuleViolation
 from common.log import logger
 
 from functions import workers
-from functions.booking import rules, store, workflow
+from functions.booking import parts, rules, store, workflow
 from functions.booking.assign import hold, worker_name
 from functions.booking.days import days_of
 from functions.booking.models import Order
@@ -74,17 +74,27 @@ def release(worker_id: str | None, item: OrderItem) -> None:
 # --- payment -------------------------------------------------------------------------------------------------
 
 
-def mark_paid(order_id: str, *, paid_fen: int, transaction_id: str, now: datetime) -> bool:
+def mark_paid(
+    order_id: str, *, paid_fen: int, transaction_id: str, now: datetime, part: str | None = None
+) -> bool:
     """Payments saw a verified payment: pending_payment → pending_acceptance, and the workflow moves on to the
-    worker's acceptance. False if the order can no longer be paid (cancelled meanwhile: payments refunds).
-    The same notification twice is harmless (True again)."""
+    worker's acceptance (an engagement's first payment is its deposit; ``part`` "balance" is its balance,
+    ``parts.mark_balance_paid``). False if the order can no longer be paid (cancelled meanwhile: payments
+    refunds). The same notification twice is harmless (True again)."""
     for _ in range(2):
         item = load(order_id)
+        if part == "balance":
+            try:
+                return parts.mark_balance_paid(
+                    item, paid_fen=paid_fen, transaction_id=transaction_id, now=now
+                )
+            except InvalidTransition:
+                continue
         if item.transaction_id == transaction_id:
             return True
         if item.status != rules.PENDING_PAYMENT:
             return False
-        if paid_fen != int(item.price["total_fen"]):
+        if paid_fen != parts.first_payment_fen(item):
             raise RuleViolation("the amount paid is not the order's total", code="AMOUNT_MISMATCH")
         try:
             item = move(
