@@ -22,6 +22,7 @@ from functions.booking.days import days_of
 from functions.booking.order_events import add_order_event
 from functions.booking.parts import balance_unpaid
 from functions.booking.policy import cancel_policy, match_id, priced_order
+from functions.booking.replacement import worker_shares
 
 ARM_ATTEMPTS = 5
 
@@ -212,6 +213,7 @@ def settle(order_id: str, *, now: datetime) -> dict[str, Any]:
         if item.status == rules.COMPLETED
         else 0,
         now=now,
+        worker_days=worker_shares(item) if item.status == rules.COMPLETED else None,
     )
     if item.status == rules.COMPLETED and item.settled_at is None:
         detail = {

@@ -377,13 +377,16 @@ def settle(
     late_cancellation_fee_fen: int = 0,
     discount_fen: int = 0,
     now: datetime,
+    worker_days: list[tuple[str, int]] | None = None,
 ) -> SettlementView | None:
     """After the dispute window: worker earning = paid total − refunds − commission (the order's snapshot
     percent; a late-cancellation fee goes to the worker whole), credited as available; the commission becomes
     platform revenue. ``discount_fen`` (the order's member, coupon and points lines) is borne by the platform:
     its share for what remains after refunds is added from ``platform_promotions`` first, so earning and
     commission are computed on the undiscounted price. Once per order (a repeat returns the same result); None if the order was never paid.
-    ``Conflict`` REFUND_IN_FLIGHT while WeChat Pay has not answered a refund: retry later."""
+    ``Conflict`` REFUND_IN_FLIGHT while WeChat Pay has not answered a refund: retry later. ``worker_days``
+    (an engagement whose worker was replaced: each worker and the days they served, ``worker_id`` last) divides
+    the worker earning by days served."""
     payment = store.get_payment(order_id)
     if payment is None or payment.status != "paid":
         return None
@@ -402,7 +405,10 @@ def settle(
         pending = int(payment.pending_fen or 0)
         tx = None
         if split.worker_fen + split.commission_fen:
-            tx = ledger.settlement(order_id, worker_id, split, held_fen=held, pending_fen=pending, at=now)
+            shares = ledger.shares_by_days(split.worker_fen, worker_days) if worker_days else None
+            tx = ledger.settlement(
+                order_id, worker_id, split, held_fen=held, pending_fen=pending, at=now, shares=shares
+            )
         store.settle(
             order_id,
             worker_id,

@@ -70,6 +70,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/orders/{order_id}/pay"): own_order("customer"),
     ("POST", "/v1/orders/{order_id}/cancel"): own_order("customer", {"reason": "plans changed"}),
     ("POST", "/v1/orders/{order_id}/complaints"): own_order("customer", {"text": "the worker never came"}),
+    ("POST", "/v1/orders/{order_id}/replace"): own_order("customer", {"reason": "not a good fit"}),
     # workers
     ("GET", "/v1/worker/orders"): WORKER,
     ("POST", "/v1/worker/phone"): WORKER,
@@ -100,6 +101,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/admin/orders"): OPERATOR,
     ("GET", "/v1/admin/orders/{order_id}"): OPERATOR,
     ("POST", "/v1/admin/orders/{order_id}/reassign"): OPERATOR,
+    ("POST", "/v1/admin/orders/{order_id}/replace"): OPERATOR,
     ("POST", "/v1/admin/orders/{order_id}/cancel"): OPERATOR,
     ("GET", "/v1/admin/complaints"): OPERATOR,
     ("POST", "/v1/admin/complaints/{complaint_id}/resolve"): OPERATOR,
