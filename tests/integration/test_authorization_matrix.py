@@ -71,6 +71,11 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/orders/{order_id}/cancel"): own_order("customer", {"reason": "plans changed"}),
     ("POST", "/v1/orders/{order_id}/complaints"): own_order("customer", {"text": "the worker never came"}),
     ("POST", "/v1/orders/{order_id}/replace"): own_order("customer", {"reason": "not a good fit"}),
+    ("POST", "/v1/interviews"): CUSTOMER,
+    ("GET", "/v1/me/interviews"): CUSTOMER,
+    ("GET", "/v1/worker/interviews"): WORKER,
+    ("POST", "/v1/worker/interviews/{interview_id}/accept"): WORKER,
+    ("POST", "/v1/worker/interviews/{interview_id}/decline"): WORKER,
     # workers
     ("GET", "/v1/worker/orders"): WORKER,
     ("POST", "/v1/worker/phone"): WORKER,
