@@ -13,6 +13,7 @@ from functions.analytics import manifest as analytics
 from functions.booking import manifest as booking
 from functions.catalog import manifest as catalog
 from functions.identity import manifest as identity
+from functions.interviews import manifest as interviews
 from functions.marketing import manifest as marketing
 from functions.matching import manifest as matching
 from functions.notifications import manifest as notifications
@@ -31,6 +32,7 @@ CAPABILITIES = (
     reviews,
     marketing,
     analytics,
+    interviews,
 )
 
 app = LazyApp(app_name="jiazheng")

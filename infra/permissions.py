@@ -91,3 +91,6 @@ FUNCTIONS: dict[str, Access] = {
     # The outbox relay (common.relay): the table's stream (granted from its event source) → the bus.
     "outbox_relay": Access(bus=True),
 }
+
+# --- interviews (issue 13) ---
+CAPABILITIES["interviews"] = Capability(api=WRITE)

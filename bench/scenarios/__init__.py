@@ -6,7 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-SCENARIOS = ("foundation", "matching", "orders", "phones", "reviews", "marketing", "analytics", "staff")
+SCENARIOS = (
+    "foundation",
+    "matching",
+    "orders",
+    "phones",
+    "reviews",
+    "marketing",
+    "analytics",
+    "staff",
+    "engagements",
+)
 
 
 @dataclass

@@ -59,7 +59,10 @@ def create_order(call: Call) -> Order:
     `SLOT_TAKEN` when they are not free, 409 `NO_WORKER_AVAILABLE` when the customer lets us choose and nobody
     is free. The start falls on the hour or the half hour, at least ``settings.booking_min_notice_minutes``
     minutes and at most ``settings.booking_horizon_days`` days ahead, and one order covers at most
-    ``settings.booking_max_minutes`` minutes (422 otherwise). The order waits
+    ``settings.booking_max_minutes`` minutes (422 otherwise). A service priced per day is an engagement:
+    `units` whole days from `start`'s day, at most ``settings.engagement_max_days`` (422
+    `ENGAGEMENT_TOO_LONG`), one lock per day that no hourly order may share (409 `SLOT_TAKEN`); its price
+    carries `deposit_fen` and `balance_fen`. The order waits
     ``settings.payment_timeout_seconds`` seconds for payment (`POST /v1/orders/{order_id}/pay`), then it is
     cancelled and its slots released. Send an `Idempotency-Key`: a retry with the same key and body answers
     the first response and books nothing more.

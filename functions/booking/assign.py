@@ -7,8 +7,8 @@ the others are cancelled and answer 409 ``SLOT_TAKEN``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 
 from common.db import cancellation_reasons, retry_conflicts
 from common.errors import InvalidTransition, NotFound, SlotTaken
@@ -37,8 +37,10 @@ def hold(
     order_id: str,
     *,
     extra: Callable[[TransactWrite], None] | None = None,
+    days: Sequence[date] | None = None,
 ) -> None:
-    """Commit ``order_write`` (the transaction's first operation) with the worker's slot locks.
+    """Commit ``order_write`` (the transaction's first operation) with the worker's slot locks (or, for an
+    engagement, the lock of each of its ``days``).
 
     ``SlotTaken`` if the worker is booked for part of that time (or at their limit of concurrent orders);
     ``InvalidTransition`` if the order's own condition failed (it moved meanwhile).
@@ -47,7 +49,10 @@ def hold(
     def attempt() -> None:
         with store.transaction() as tx:
             order_write(tx)
-            workers.hold_slots(tx, worker_id, start, end, order_id)
+            if days:
+                workers.hold_days(tx, worker_id, days, order_id)
+            else:
+                workers.hold_slots(tx, worker_id, start, end, order_id)
             if extra is not None:
                 extra(tx)
 

@@ -18,8 +18,11 @@ from common.settings import get_settings
 
 from functions import matching, payments
 from functions.booking import moves, pricing, rules, store, workflow
+from functions.booking.days import days_of
 from functions.booking.order_events import add_order_event
-from functions.booking.policy import match_id, priced_order
+from functions.booking.parts import balance_unpaid
+from functions.booking.policy import cancel_policy, match_id, priced_order
+from functions.booking.replacement import worker_shares
 
 ARM_ATTEMPTS = 5
 
@@ -28,10 +31,15 @@ def route(order_id: str, settings: dict[str, Any], *, now: datetime) -> dict[str
     """The next step of the order's workflow, and how long its wait may last (start and completion waits end at
     the scheduled time plus a grace, capped by ``wait_cap_seconds`` when the local stack or a test sets one)."""
     item = moves.load(order_id)
-    step = rules.next_step(item.status, item.worker_id, settled=item.settled_at is not None)
+    step = rules.next_step(
+        item.status, item.worker_id, settled=item.settled_at is not None, balance_unpaid=balance_unpaid(item)
+    )
     cap = int(settings.get("wait_cap_seconds") or 0)
     timeout = 1
-    if step == "await_start":
+    if step == "await_balance":  # until the balance is due (an engagement)
+        until = datetime.fromisoformat(item.engagement["balance_due"])
+        timeout = rules.wait_seconds(until, now=now, cap_seconds=cap)
+    elif step == "await_start":
         until = datetime.fromisoformat(item.start) + timedelta(seconds=int(settings["start_grace_seconds"]))
         timeout = rules.wait_seconds(until, now=now, cap_seconds=cap)
     elif step == "await_completion":
@@ -49,7 +57,10 @@ def arm_wait(order_id: str, stage: str, token: str) -> dict[str, Any]:
         item = moves.load(order_id)
         if item.status == rules.CANCELLED:
             raise OrderCancelled()
-        if rules.next_step(item.status, item.worker_id, settled=False) != rules.STAGE_STEP[stage]:
+        step = rules.next_step(
+            item.status, item.worker_id, settled=False, balance_unpaid=balance_unpaid(item)
+        )
+        if step != rules.STAGE_STEP[stage]:
             workflow.resume(token, order_id)
             return {"armed": False}
         if store.arm(order_id, token, stage, int(item.version)):
@@ -60,7 +71,7 @@ def arm_wait(order_id: str, stage: str, token: str) -> dict[str, Any]:
 def wait_expired(order_id: str, stage: str, *, now: datetime) -> dict[str, Any]:
     """A wait timed out. If nothing moved since it was armed: payment → cancel; acceptance → the worker is
     taken off (re-dispatch follows); start → a no-show (operators alerted, re-dispatch follows); completion →
-    completed by the system. If something moved, nothing to do: ``route`` continues from there."""
+    completed by the system; an engagement's balance → cancelled by the customer cancellation policy. If something moved, nothing to do: ``route`` continues from there."""
     item = moves.load(order_id)
     if item.armed_stage != stage or item.version != item.armed_version:
         return {"expired": False}
@@ -74,6 +85,18 @@ def wait_expired(order_id: str, stage: str, *, now: datetime) -> dict[str, Any]:
             _take_off(item, "no_show", "OrderNoShow", "the worker did not start in time (no-show)", now=now)
         elif stage == "completion":
             moves.finish(item, actor="system", note="completed by the system after the end", now=now)
+        elif (
+            stage == "balance"
+        ):  # an engagement's 尾款 not paid in time: cancelled as the customer's policy says
+            refund = rules.customer_cancellation(
+                item.status,
+                datetime.fromisoformat(item.start),
+                int(item.refundable_fen or 0),
+                now=now,
+                policy=cancel_policy(),
+            )
+            reason = "balance (尾款) not paid in time"
+            moves.cancel(item, "balance_timeout", refund, actor="system", reason=reason, now=now)
         else:
             raise ValueError(f"unknown wait {stage!r}")
     except InvalidTransition:  # a person moved it at the same moment: route decides from there
@@ -115,6 +138,7 @@ def redispatch(order_id: str, max_tries: int, *, now: datetime) -> dict[str, Any
             now=now,
             limit=get_settings().dispatch_candidates,
             exclude=frozenset(item.tried_workers or []),
+            days=days_of(item.engagement),
         )
         note = "offered to the next best match"
         for match in matches:
@@ -189,6 +213,7 @@ def settle(order_id: str, *, now: datetime) -> dict[str, Any]:
         if item.status == rules.COMPLETED
         else 0,
         now=now,
+        worker_days=worker_shares(item) if item.status == rules.COMPLETED else None,
     )
     if item.status == rules.COMPLETED and item.settled_at is None:
         detail = {

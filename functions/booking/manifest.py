@@ -27,6 +27,9 @@ ROUTES = (
     ("POST", "/v1/worker/orders/{order_id}/complete", "functions.booking.api.complete_order"),
     ("POST", "/v1/orders/{order_id}/pay", "functions.booking.checkout.pay_order"),
     ("POST", "/v1/payments/wechat/notify", "functions.booking.checkout.wechat_payment_notify"),
+    # engagements (issue 13)
+    ("POST", "/v1/orders/{order_id}/replace", "functions.booking.engagement_api.replace_worker"),
+    ("POST", "/v1/admin/orders/{order_id}/replace", "functions.booking.engagement_api.admin_replace_worker"),
 )
 
 # Modules whose blueprint ``bp`` declares this capability's tasks, consumers and jobs.

@@ -42,6 +42,9 @@ class Quote(BaseModel):
     coupon_discount_fen: Fen = 0
     points_discount_fen: Fen = 0
     total_fen: Fen
+    # An engagement (a service priced per day): 定金 paid at booking and 尾款 due before the first day.
+    deposit_fen: Fen | None = None
+    balance_fen: Fen | None = None
 
 
 class OrderRequest(QuoteRequest):
@@ -84,6 +87,27 @@ class TimelineEvent(BaseModel):
     note: str = ""
 
 
+class ServedStint(BaseModel):
+    """A worker replaced on an engagement, with the days they served (paid for those at settlement)."""
+
+    worker_id: str
+    worker_name: str | None = None
+    days: int
+
+
+class Engagement(BaseModel):
+    """What an order of a service priced per day has besides an ordinary order's fields."""
+
+    first_day: dt.date
+    days: int
+    deposit_fen: Fen
+    balance_fen: Fen
+    balance_due: str = Field(description="the balance (尾款) is due by then, before the first day")
+    balance_paid_fen: Fen = 0
+    replacements: int = 0
+    served: list[ServedStint] = []
+
+
 class Order(BaseModel):
     """An order as its customer, its worker and operators see it (never its workflow's task token)."""
 
@@ -104,6 +128,9 @@ class Order(BaseModel):
     refund_fen: Fen = 0
     cancel_reason: str | None = None
     timeline: list[TimelineEvent]
+    engagement: Engagement | None = Field(
+        None, description="an engagement's days and parts; null when hourly"
+    )
 
 
 class CustomerRating(BaseModel):

@@ -18,8 +18,9 @@ from common.errors import InvalidTransition, NotFound, RuleViolation
 from common.log import logger
 
 from functions import workers
-from functions.booking import rules, store, workflow
+from functions.booking import parts, rules, store, workflow
 from functions.booking.assign import hold, worker_name
+from functions.booking.days import days_of
 from functions.booking.models import Order
 from functions.booking.order_events import add_order_event
 from functions.booking.policy import cancel_policy, time_rules
@@ -79,17 +80,27 @@ def release(worker_id: str | None, item: OrderItem) -> None:
 # --- payment -------------------------------------------------------------------------------------------------
 
 
-def mark_paid(order_id: str, *, paid_fen: int, transaction_id: str, now: datetime) -> bool:
+def mark_paid(
+    order_id: str, *, paid_fen: int, transaction_id: str, now: datetime, part: str | None = None
+) -> bool:
     """Payments saw a verified payment: pending_payment → pending_acceptance, and the workflow moves on to the
-    worker's acceptance. False if the order can no longer be paid (cancelled meanwhile: payments refunds).
-    The same notification twice is harmless (True again)."""
+    worker's acceptance (an engagement's first payment is its deposit; ``part`` "balance" is its balance,
+    ``parts.mark_balance_paid``). False if the order can no longer be paid (cancelled meanwhile: payments
+    refunds). The same notification twice is harmless (True again)."""
     for _ in range(2):
         item = load(order_id)
+        if part == "balance":
+            try:
+                return parts.mark_balance_paid(
+                    item, paid_fen=paid_fen, transaction_id=transaction_id, now=now
+                )
+            except InvalidTransition:
+                continue
         if item.transaction_id == transaction_id:
             return True
         if item.status != rules.PENDING_PAYMENT:
             return False
-        if paid_fen != int(item.price["total_fen"]):
+        if paid_fen != parts.first_payment_fen(item):
             raise RuleViolation("the amount paid is not the order's total", code="AMOUNT_MISMATCH")
         try:
             item = move(
@@ -298,7 +309,7 @@ def assign(
         tx.update(item, actions=actions, condition=condition)
         add_order_event(tx, "OrderReassigned", item, actor=actor, note=note, now=now, **detail)
 
-    hold(order_write, worker_id, start, end, item.id, extra=also)
+    hold(order_write, worker_id, start, end, item.id, extra=also, days=days_of(item.engagement))
     release(previous, item)
     return previous
 
@@ -310,16 +321,26 @@ def reassign(order_id: str, worker_id: str, *, operator_id: str, now: datetime) 
     if worker_id == item.worker_id:
         raise RuleViolation("the order is already that worker's", code="SAME_WORKER")
     start, end = datetime.fromisoformat(item.start), datetime.fromisoformat(item.end)
-    workers.check_bookable(
-        worker_id,
-        [item.service["category_id"]],
-        item.service["id"],
-        start,
-        end,
-        now=now,
-        lat=float(item.address["lat"]),
-        lng=float(item.address["lng"]),
-    )
+    if held := days_of(item.engagement):  # an engagement: the worker must take its whole days
+        workers.check_engageable(
+            worker_id,
+            [item.service["category_id"]],
+            item.service["id"],
+            held,
+            lat=float(item.address["lat"]),
+            lng=float(item.address["lng"]),
+        )
+    else:
+        workers.check_bookable(
+            worker_id,
+            [item.service["category_id"]],
+            item.service["id"],
+            start,
+            end,
+            now=now,
+            lat=float(item.address["lat"]),
+            lng=float(item.address["lng"]),
+        )
     note = "reassigned by an operator"
     details = {"worker_id": worker_id, "previous_worker_id": item.worker_id}
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from common import events
 from common.clock import iso
-from common.events import ORDER_EVENTS
+from common.events import ENGAGEMENT_EVENTS, ORDER_EVENTS
 from common.ids import derived_id
 from pynamodb.transactions import TransactWrite
 
@@ -59,7 +59,7 @@ def add_order_event(
 ) -> None:
     """Write the event of a move of ``item`` (as read before the move) with the move, in ``tx``. ``cause``
     names what happened when it is not the move from the version read (a complaint, a settlement)."""
-    assert detail_type in ORDER_EVENTS, detail_type
+    assert detail_type in ORDER_EVENTS + ENGAGEMENT_EVENTS, detail_type
     detail = order_detail(item, actor=actor, note=note, now=now, **extra)
     key = f"order-event#{item.id}#{cause or f'v{int(item.version or 0)}'}#{detail_type}"
     # Timed by the order's creation, so the same cause gives the same id whenever it is written.

@@ -18,13 +18,19 @@ def reconcile_pending_payments(*, now: datetime, wechat: Any) -> dict[str, int]:
     deadline, and treat a payment it confirms exactly as a notification would (a lost or late one)."""
     within = timedelta(minutes=get_settings().payment_reconcile_within_minutes)
     checked = moved = refunded = 0
-    for order_id in payments.payments_due(now, within=within):
+    for out_trade_no in payments.payments_due(now, within=within):
         checked += 1
-        check = payments.reconcile_payment(order_id, now=now, wechat=wechat)
+        check = payments.reconcile_payment(out_trade_no, now=now, wechat=wechat)
         if check.trade_state != "SUCCESS" or check.transaction_id is None or check.amount_fen is None:
             continue
         resumed = payments.resume_or_refund(
-            order_id, check.amount_fen, check.transaction_id, now=now, wechat=wechat, mark_paid=mark_paid
+            check.order_id,
+            check.amount_fen,
+            check.transaction_id,
+            now=now,
+            wechat=wechat,
+            mark_paid=mark_paid,
+            part=check.part,
         )
         moved, refunded = moved + resumed, refunded + (not resumed)
     if checked:

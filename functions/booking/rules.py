@@ -50,6 +50,7 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
     "payment_timeout": (frozenset({PENDING_PAYMENT}), CANCELLED),
     "no_worker": (frozenset({PENDING_ACCEPTANCE}), CANCELLED),
     "abandon": (frozenset({PENDING_PAYMENT}), CANCELLED),  # its workflow could not start
+    "balance_timeout": (frozenset({PENDING_ACCEPTANCE, ACCEPTED}), CANCELLED),  # an engagement's 尾款 unpaid
 }
 
 
@@ -154,6 +155,7 @@ Step = Literal[
     "dispute_window",
     "compensate",
     "done",
+    "await_balance",
 ]
 # Which wait each arming stage belongs to: a wait is armed only while the order is still in that step.
 STAGE_STEP: dict[str, Step] = {
@@ -161,18 +163,20 @@ STAGE_STEP: dict[str, Step] = {
     "acceptance": "await_acceptance",
     "start": "await_start",
     "completion": "await_completion",
+    "balance": "await_balance",  # an engagement's 尾款, after acceptance
 }
 
 
-def next_step(status: str, worker_id: str | None, settled: bool) -> Step:
+def next_step(status: str, worker_id: str | None, settled: bool, balance_unpaid: bool = False) -> Step:
     """What the order's workflow does next, read from the order alone (so a late, duplicate or lost callback
-    never leads it astray: it always re-reads the order and continues from what is true)."""
+    never leads it astray: it always re-reads the order and continues from what is true). An accepted
+    engagement whose balance is unpaid waits for the balance before its start."""
     if status == PENDING_PAYMENT:
         return "await_payment"
     if status == PENDING_ACCEPTANCE:
         return "await_acceptance" if worker_id else "dispatch"
     if status == ACCEPTED:
-        return "await_start"
+        return "await_balance" if balance_unpaid else "await_start"
     if status == IN_SERVICE:
         return "await_completion"
     if status == COMPLETED:

@@ -19,7 +19,7 @@ from common.settings import get_settings
 from pynamodb.transactions import TransactWrite
 
 from functions import catalog, identity, matching, workers
-from functions.booking import moves, pricing, rules, store, workflow
+from functions.booking import days, engagements, moves, pricing, rules, store, workflow
 from functions.booking.assign import hold, worker_name
 from functions.booking.models import (
     Order,
@@ -42,6 +42,8 @@ def _priced(
     service = catalog.get_service(req.service_id)
     if req.units < service.pricing.min_units:
         raise RuleViolation(f"book at least {service.pricing.min_units} units", code="TOO_FEW_UNITS")
+    if days.is_engagement(service.pricing.unit):  # whole days (月嫂 …): functions/booking/engagements.py
+        return engagements.priced(customer_id, req, service, now=now)
     start = req.start.astimezone(business_tz())
     end = rules.booking_end(start, req.units, service.duration_minutes)
     try:
@@ -77,6 +79,10 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
     order's workflow. Without ``worker_id`` the best free match is taken (the next one if it was just taken)."""
     s = get_settings()
     service, ctx, _ = _priced(customer_id, req, now=now)
+    if days.is_engagement(service.pricing.unit):
+        return engagements.create_engagement(
+            customer_id, req, service, ctx, now=now, new_id=new_id, start_workflow=_start_workflow
+        )
     address = identity.get_address(customer_id, req.address_id)
     start, end = ctx.start, rules.booking_end(ctx.start, req.units, service.duration_minutes)
     if req.worker_id:

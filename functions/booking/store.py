@@ -86,6 +86,8 @@ class OrderItem(Item):
     armed_stage = UnicodeAttribute(null=True)
     compensated = BooleanAttribute(default=False)
     settled_at = UnicodeAttribute(null=True)
+    # An engagement's days, parts paid and workers (functions/booking/engagements.py); None for hourly orders.
+    engagement = JSONAttribute(null=True)
 
 
 class ComplaintItem(Item):

@@ -60,6 +60,7 @@ def to_order(item: OrderItem) -> Order:
             TimelineEvent(at=e.at, status=e.status, actor=e.actor, note=e.note or "")  # type: ignore[arg-type]
             for e in item.timeline or []
         ],
+        engagement=item.engagement,
     )
 
 

@@ -3,21 +3,27 @@ switched-on, healthy workers with the category; these check what depends on the 
 
 from __future__ import annotations
 
-from collections.abc import Set
-from datetime import datetime
+from collections.abc import Sequence, Set
+from datetime import date, datetime
 
 from functions.workers import WorkerCard, WorkerLoad, card_problem
 
 
 def card_filter(
-    card: WorkerCard, distance_km: float, start: datetime, end: datetime, exclude: Set[str]
+    card: WorkerCard,
+    distance_km: float,
+    start: datetime,
+    end: datetime,
+    exclude: Set[str],
+    days: Sequence[date] | None = None,
 ) -> str | None:
-    """Why a card's worker is out (excluded, out of their radius, health certificate, day off, hours), or None."""
+    """Why a card's worker is out (excluded, out of their radius, health certificate, day off, hours — or, for
+    an engagement's whole ``days``, a day off), or None."""
     if card.worker_id in exclude:
         return "excluded"
     if distance_km > card.radius_km:
         return "out_of_range"
-    return card_problem(card, start, end)
+    return card_problem(card, start, end, days)
 
 
 def load_filter(load: WorkerLoad, max_active_orders: int) -> str | None:

@@ -10,7 +10,8 @@ DynamoDB calls per match: 1 (service) + at most ``matching_max_queries`` + ``mat
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Protocol
 
 from common.errors import RuleViolation
@@ -53,6 +54,7 @@ def rank_for_service(
     now: datetime,
     limit: int = 20,
     exclude: frozenset[str] = frozenset(),
+    days: Sequence[date] | None = None,
 ) -> list[Match]:
     """``rank_workers`` for a service already read."""
     settings = get_settings()
@@ -62,7 +64,7 @@ def rank_for_service(
         raise RuleViolation("a booking must end after it starts", code="BAD_TIME_RANGE")
     if start < now:
         raise RuleViolation("the start is in the past", code="START_IN_PAST")
-    per_worker = keys_per_worker(start, end)  # also refuses bookings too long to hold
+    per_worker = keys_per_worker(start, end, days)  # also refuses hourly bookings too long to hold
     cards = nearby_cards(
         service.category_id,
         lat,
@@ -74,7 +76,7 @@ def rank_for_service(
     ranked = []
     for card in cards:
         distance = haversine_km(lat, lng, card.lat, card.lng)
-        if card_filter(card, distance, start, end, exclude) is not None:
+        if card_filter(card, distance, start, end, exclude, days) is not None:
             continue
         fit, kind = skill_fit(card.skill, service.id, settings.matching_skill_fit)
         candidate = Candidate(
@@ -101,7 +103,7 @@ def rank_for_service(
         chunk = ranked[position : position + min(per_call, need + max(1, need // 4))]
         position += len(chunk)
         calls += 1
-        loads = booking_loads([c[1].worker_id for c in chunk], start, end)
+        loads = booking_loads([c[1].worker_id for c in chunk], start, end, days)
         for _, card, value, distance, reasons in chunk:
             load = loads[card.worker_id]
             if load_filter(load, settings.worker_max_active_orders) is None and len(matches) < limit:
@@ -122,11 +124,14 @@ def rank_workers(
     now: datetime,
     limit: int = 20,
     exclude: frozenset[str] = frozenset(),
+    days: Sequence[date] | None = None,
 ) -> list[Match]:
     """Eligible workers for the service over [start, end) at (lat, lng), best first, at most ``limit``:
     verified, not suspended, switched on, with the skill, health certificate valid on the date, the address
-    within their radius, free for every slot plus the travel buffer, under the concurrent-order limit.
-    NotFound for an unknown service; RuleViolation for a time range that cannot be booked."""
+    within their radius, free for every slot plus the travel buffer (and on no day an engagement holds), under
+    the concurrent-order limit. With ``days`` (an engagement): working on each of those whole days, none of
+    them held nor with an hourly order. NotFound for an unknown service; RuleViolation for a time range that
+    cannot be booked."""
     return rank_for_service(
-        get_service(service_id), start, end, lat, lng, now=now, limit=limit, exclude=exclude
+        get_service(service_id), start, end, lat, lng, now=now, limit=limit, exclude=exclude, days=days
     )

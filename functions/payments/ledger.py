@@ -282,13 +282,36 @@ def earning_accrued(
     )
 
 
+def shares_by_days(worker_fen: int, worker_days: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A worker earning divided by days served (an engagement whose worker was replaced): each worker's share
+    rounded down, the last worker's taking what rounding left, so the shares sum to ``worker_fen``."""
+    total_days = sum(d for _, d in worker_days)
+    if total_days <= 0:
+        raise ValueError("no days served")
+    shares = [(w, worker_fen * d // total_days) for w, d in worker_days]
+    last, share = shares[-1]
+    shares[-1] = (last, share + worker_fen - sum(v for _, v in shares))
+    return shares
+
+
 def settlement(
-    order_id: str, worker_id: str, split: Split, *, held_fen: int, pending_fen: int, at: datetime
+    order_id: str,
+    worker_id: str,
+    split: Split,
+    *,
+    held_fen: int,
+    pending_fen: int,
+    at: datetime,
+    shares: list[tuple[str, int]] | None = None,
 ) -> LedgerTransaction:
     """After the dispute window: everything still held for the order and the worker's pending earning of it become
-    the platform's commission and the worker's available earning."""
+    the platform's commission and the worker's available earning (or, with ``shares``, each worker's share of
+    it: an engagement's workers by days served)."""
     if held_fen + pending_fen != split.commission_fen + split.worker_fen:
         raise ValueError("what is held for the order does not match the split")
+    shares = shares or [(worker_id, split.worker_fen)]
+    if sum(v for _, v in shares) != split.worker_fen:
+        raise ValueError("the workers' shares do not add up to the worker earning")
     return transaction(
         f"settle:{order_id}",
         "settlement",
@@ -297,7 +320,7 @@ def settlement(
             (order_account(order_id), -held_fen),
             (worker_account(worker_id, "pending"), -pending_fen),
             (PLATFORM_REVENUE, split.commission_fen),
-            (worker_account(worker_id, "available"), split.worker_fen),
+            *[(worker_account(w, "available"), v) for w, v in shares],
         ],
         order_id=order_id,
         worker_id=worker_id,

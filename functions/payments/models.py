@@ -35,6 +35,7 @@ class PaymentCheck(BaseModel):
     """What a query of WeChat Pay found for an order, and whether it recorded a payment just now."""
 
     order_id: str
+    part: str | None = None  # "balance": the engagement's second trade was checked
     trade_state: str
     recorded_now: bool = False
     transaction_id: str | None = None

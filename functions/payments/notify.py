@@ -18,7 +18,7 @@ from common.errors import InvalidNotification, NotFound, RuleViolation, WeChatPa
 from common.log import logger
 from pydantic import ValidationError
 
-from functions.payments import service
+from functions.payments import service, store
 from functions.payments.wechatpay import WeChatPay
 from functions.payments.wechatpay_models import Refund, Transaction
 
@@ -114,15 +114,24 @@ def handle_payment_notification(
         logger.warning("payment notification refused", extra={"reason": exc.message})
         return fail(exc.message)
     assert payment.amount is not None and payment.transaction_id
-    order_id, amount, transaction_id = payment.out_trade_no, payment.amount.total, payment.transaction_id
+    amount, transaction_id = payment.amount.total, payment.transaction_id
+    order_id, part = store.order_of_trade(payment.out_trade_no)
     try:
-        service.record_payment(order_id, transaction_id=transaction_id, amount_fen=amount, now=now)
+        service.record_payment(
+            order_id,
+            transaction_id=transaction_id,
+            amount_fen=amount,
+            now=now,
+            out_trade_no=payment.out_trade_no,
+        )
     except (NotFound, RuleViolation) as exc:
         # Genuine money we cannot match to an order's total: keep WeChat Pay retrying while operators look.
         logger.error("verified payment not applicable", extra={"order_id": order_id, "reason": exc.code})
         return fail(exc.message, status=exc.status)
     try:
-        resume_or_refund(order_id, amount, transaction_id, now=now, wechat=wechat, mark_paid=mark_paid)
+        resume_or_refund(
+            order_id, amount, transaction_id, now=now, wechat=wechat, mark_paid=mark_paid, part=part
+        )
     except WeChatPayError as exc:
         return fail(f"refund pending: {exc.message}", status=503)  # WeChat Pay retries; so do we
     return accepted()
@@ -136,11 +145,18 @@ def resume_or_refund(
     now: datetime,
     wechat: WeChatPay,
     mark_paid: MarkPaid,
+    part: str | None = None,
 ) -> bool:
-    """After a recorded payment: move the order on (booking's ``mark_paid``), or, if the order was cancelled
-    meanwhile, refund the payment in full, keyed by the transaction so every repeat reuses one out_refund_no.
-    True if the order moved on. Used by the notification and by the scheduled reconciliation."""
-    if mark_paid(order_id, paid_fen=amount_fen, transaction_id=transaction_id, now=now):
+    """After a recorded payment (of the order, or with ``part`` "balance" of an engagement's balance): move the
+    order on (booking's ``mark_paid``), or, if the order was cancelled meanwhile, refund the payment in full,
+    keyed by the transaction so every repeat reuses one out_refund_no. True if the order moved on. Used by the
+    notification and by the scheduled reconciliation."""
+    paid = (
+        mark_paid(order_id, paid_fen=amount_fen, transaction_id=transaction_id, now=now, part=part)
+        if part
+        else mark_paid(order_id, paid_fen=amount_fen, transaction_id=transaction_id, now=now)
+    )
+    if paid:
         return True
     logger.info("payment for a cancelled order: refunding", extra={"order_id": order_id})
     service.refund(
@@ -166,7 +182,7 @@ def handle_refund_notification(
     except InvalidNotification as exc:
         logger.warning("refund notification refused", extra={"reason": exc.message})
         return fail(exc.message)
-    order_id = refund.out_trade_no or ""
+    order_id = store.order_of_trade(refund.out_trade_no or "")[0]
     try:
         service.complete_refund(
             order_id, refund.out_refund_no, refund.status, refund_id=refund.refund_id, now=now

@@ -49,11 +49,14 @@ def start_payment(
     now: datetime,
     wechat: WeChatPay,
     pay_deadline: datetime | None = None,
+    part: str | None = None,
 ) -> PayParams:
     """The mini-program's payment parameters for an order. Calling it again for the same order reuses the prepay
-    while it is valid; the trade is the order (out_trade_no = order id), so it can be paid once only."""
+    while it is valid; the trade is the order (out_trade_no = order id), so it can be paid once only. An
+    engagement's balance (``part`` "balance") is its own trade, ``{order}-b``, paid once too."""
     fen(total_fen, minimum=1)
-    payment = store.get_payment(order_id)
+    out_trade_no = store.trade_no(order_id, part)
+    payment = store.get_trade(order_id, out_trade_no)
     if payment is not None:
         if payment.status == "paid":
             raise Conflict("the order is paid already", code="ALREADY_PAID")
@@ -67,7 +70,7 @@ def start_payment(
         ):
             return wechat.pay_params(payment.prepay_id, now=now)
     prepay_id = wechat.prepay_jsapi(
-        out_trade_no=order_id,
+        out_trade_no=out_trade_no,
         description=description,
         total_fen=total_fen,
         openid=openid,
@@ -75,9 +78,10 @@ def start_payment(
         time_expire=pay_deadline,
     )
     item = store.PaymentItem(
-        *store.payment_key(order_id),
+        *store.trade_key(order_id, out_trade_no),
         order_id=order_id,
-        out_trade_no=order_id,
+        out_trade_no=out_trade_no,
+        part=part if part == "balance" else None,
         amount_fen=total_fen,
         description=description,
         status="prepaid",
@@ -86,23 +90,29 @@ def start_payment(
     )
     if pay_deadline is not None:
         item.pay_deadline = iso(pay_deadline)
-        item.GSI3PK, item.GSI3SK = f"PAYPENDING#{iso(pay_deadline)[:13]}", f"{iso(pay_deadline)}#{order_id}"
+        item.GSI3PK = f"PAYPENDING#{iso(pay_deadline)[:13]}"
+        item.GSI3SK = f"{iso(pay_deadline)}#{out_trade_no}"
     if not store.save_prepay(item, replacing=payment is not None):
-        winner = store.get_payment(order_id)  # a concurrent request stored its prepay first: use that one
+        winner = store.get_trade(
+            order_id, out_trade_no
+        )  # a concurrent request stored its prepay first: use that one
         if winner is None or winner.status != "prepaid" or not winner.prepay_id:
             raise Conflict("the order's payment changed meanwhile, try again", code="PAYMENT_CHANGED")
         prepay_id = winner.prepay_id
     return wechat.pay_params(prepay_id, now=now)
 
 
-def record_payment(order_id: str, *, transaction_id: str, amount_fen: int, now: datetime) -> bool:
-    """Believe a verified payment: the order's money enters the ledger, once. True if recorded now, False if it
-    was recorded before (WeChat Pay repeats notifications; a query may find it too).
+def record_payment(
+    order_id: str, *, transaction_id: str, amount_fen: int, now: datetime, out_trade_no: str | None = None
+) -> bool:
+    """Believe a verified payment of the order's trade ``out_trade_no`` (default: its first): the money enters
+    the ledger, once. True if recorded now, False if it was recorded before (WeChat Pay repeats notifications; a
+    query may find it too).
 
-    ``RuleViolation`` AMOUNT_MISMATCH if WeChat Pay reports another amount than the order's (nothing recorded),
-    ``NotFound`` if no payment was ever started for the order."""
+    ``RuleViolation`` AMOUNT_MISMATCH if WeChat Pay reports another amount than the trade's (nothing recorded),
+    ``NotFound`` if no payment was ever started for the trade."""
     fen(amount_fen, minimum=1)
-    payment = store.get_payment(order_id)
+    payment = store.get_trade(order_id, out_trade_no or order_id)
     if payment is None:
         raise NotFound("no payment was started for this order")
     if amount_fen != int(payment.amount_fen):
@@ -118,22 +128,29 @@ def record_payment(order_id: str, *, transaction_id: str, amount_fen: int, now: 
     return recorded
 
 
-def reconcile_payment(order_id: str, *, now: datetime, wechat: WeChatPay) -> PaymentCheck:
-    """Ask WeChat Pay about an order still pending payment and record the payment if it was made (a lost or
-    late notification). The caller resumes the order when ``trade_state`` is SUCCESS."""
+def reconcile_payment(out_trade_no: str, *, now: datetime, wechat: WeChatPay) -> PaymentCheck:
+    """Ask WeChat Pay about a trade still pending payment (an order's, or an engagement's balance) and record the
+    payment if it was made (a lost or late notification). The caller resumes the order when ``trade_state`` is
+    SUCCESS."""
+    order_id, part = store.order_of_trade(out_trade_no)
     try:
-        trade = wechat.query(order_id)
+        trade = wechat.query(out_trade_no)
     except WeChatPayError as exc:
         if exc.provider_code == "ORDER_NOT_EXIST":
-            return PaymentCheck(order_id=order_id, trade_state="NOTPAY")
+            return PaymentCheck(order_id=order_id, part=part, trade_state="NOTPAY")
         raise
     if trade.trade_state not in ("SUCCESS", "REFUND") or trade.amount is None or not trade.transaction_id:
-        return PaymentCheck(order_id=order_id, trade_state=trade.trade_state)
+        return PaymentCheck(order_id=order_id, part=part, trade_state=trade.trade_state)
     recorded = record_payment(
-        order_id, transaction_id=trade.transaction_id, amount_fen=trade.amount.total, now=now
+        order_id,
+        transaction_id=trade.transaction_id,
+        amount_fen=trade.amount.total,
+        now=now,
+        out_trade_no=out_trade_no,
     )
     return PaymentCheck(
         order_id=order_id,
+        part=part,
         trade_state="SUCCESS",
         recorded_now=recorded,
         transaction_id=trade.transaction_id,
@@ -155,10 +172,17 @@ def _refund_view(item: store.RefundItem) -> RefundView:
 
 
 def request_refund(
-    order_id: str, refund_fen: int, reason: str, *, key: str, now: datetime
+    order_id: str,
+    refund_fen: int,
+    reason: str,
+    *,
+    key: str,
+    now: datetime,
+    out_trade_no: str | None = None,
 ) -> store.RefundItem:
-    """Record a refund of ``refund_fen`` and set the money aside (not yet asking WeChat Pay). Idempotent by
-    ``key``: the same key gives the same refund. Partial refunds add up to at most what was paid."""
+    """Record a refund of ``refund_fen`` of the trade ``out_trade_no`` (default: the order's first) and set the
+    money aside (not yet asking WeChat Pay). Idempotent by ``key``: the same key gives the same refund. Partial
+    refunds add up to at most what was paid, of the order and of the trade."""
     fen(refund_fen, minimum=1)
     out_refund_no = refund_number(order_id, key)
     existing = store.get_refund(order_id, out_refund_no)
@@ -169,6 +193,9 @@ def request_refund(
     payment = store.get_payment(order_id)
     if payment is None or payment.status != "paid":
         raise RuleViolation("the order has not been paid", code="NOT_PAID")
+    trade = payment if out_trade_no in (None, order_id) else store.get_trade(order_id, str(out_trade_no))
+    if trade is None or trade.status != "paid":
+        raise RuleViolation("that part of the order has not been paid", code="NOT_PAID")
     if payment.settled_at:
         raise RuleViolation("the order is settled; refund it by an operator adjustment", code="ORDER_SETTLED")
     held = ledger_store.balance(ledger.order_account(order_id))
@@ -195,6 +222,7 @@ def request_refund(
         from_pending_fen=from_pending,
         worker_id=worker_id,
         created_at=iso(now),
+        out_trade_no=trade.out_trade_no,
     )
     tx = ledger.refund_requested(
         order_id,
@@ -205,7 +233,7 @@ def request_refund(
         at=now,
     )
     try:
-        if store.reserve_refund(item, tx):
+        if store.reserve_refund(item, tx, refundable_fen=int(trade.amount_fen)):
             return item
     except ledger_store.Refused as exc:
         raise Conflict("the order's payment changed meanwhile, try again", code="PAYMENT_CHANGED") from exc
@@ -231,15 +259,49 @@ def refund(
     if payment is None or payment.status != "paid":
         logger.info("refund skipped: order not paid", extra={"order_id": order_id})
         return None
-    item = request_refund(order_id, refund_fen, reason, key=key or reason, now=now)
+    views = []
+    for trade, amount in _by_trade(payment, refund_fen):
+        # The first trade's refund keeps the plain key (an order of one trade refunds as it always did).
+        part_key = key or reason if trade is payment else f"{key or reason}:{trade.out_trade_no}"
+        views.append(_refund_trade(order_id, trade, amount, reason, part_key, now=now, wechat=wechat))
+    return views[0]
+
+
+def _by_trade(payment: store.PaymentItem, refund_fen: int) -> list[tuple[store.PaymentItem, int]]:
+    """Where a refund of the order comes from: an engagement's balance trade first (as far as it still can be
+    refunded), then the first trade; an order of one trade refunds from it alone."""
+    balance = store.get_trade(payment.order_id, store.trade_no(payment.order_id, "balance"))
+    parts: list[tuple[store.PaymentItem, int]] = []
+    left = refund_fen
+    if balance is not None and balance.status == "paid":
+        room = int(balance.amount_fen) - int(balance.trade_refunded_fen or 0)
+        if (take := min(room, left)) > 0:
+            parts.append((balance, take))
+            left -= take
+    if left > 0 or not parts:
+        parts.append((payment, left))
+    return parts
+
+
+def _refund_trade(
+    order_id: str,
+    trade: store.PaymentItem,
+    amount: int,
+    reason: str,
+    key: str,
+    *,
+    now: datetime,
+    wechat: WeChatPay | None,
+) -> RefundView:
+    item = request_refund(order_id, amount, reason, key=key, now=now, out_trade_no=trade.out_trade_no)
     if item.status in ("SUCCESS", "CLOSED"):
         return _refund_view(item)
     wechat = wechat or client_from_settings()
     answer = wechat.refund(
-        out_trade_no=payment.out_trade_no,
+        out_trade_no=trade.out_trade_no,
         out_refund_no=item.out_refund_no,
         refund_fen=int(item.amount_fen),
-        total_fen=int(payment.amount_fen),
+        total_fen=int(trade.amount_fen),
         reason=item.reason,
         notify_url=notify_url("refund-notify"),
     )
@@ -315,13 +377,16 @@ def settle(
     late_cancellation_fee_fen: int = 0,
     discount_fen: int = 0,
     now: datetime,
+    worker_days: list[tuple[str, int]] | None = None,
 ) -> SettlementView | None:
     """After the dispute window: worker earning = paid total − refunds − commission (the order's snapshot
     percent; a late-cancellation fee goes to the worker whole), credited as available; the commission becomes
     platform revenue. ``discount_fen`` (the order's member, coupon and points lines) is borne by the platform:
     its share for what remains after refunds is added from ``platform_promotions`` first, so earning and
     commission are computed on the undiscounted price. Once per order (a repeat returns the same result); None if the order was never paid.
-    ``Conflict`` REFUND_IN_FLIGHT while WeChat Pay has not answered a refund: retry later."""
+    ``Conflict`` REFUND_IN_FLIGHT while WeChat Pay has not answered a refund: retry later. ``worker_days``
+    (an engagement whose worker was replaced: each worker and the days they served, ``worker_id`` last) divides
+    the worker earning by days served."""
     payment = store.get_payment(order_id)
     if payment is None or payment.status != "paid":
         return None
@@ -340,7 +405,10 @@ def settle(
         pending = int(payment.pending_fen or 0)
         tx = None
         if split.worker_fen + split.commission_fen:
-            tx = ledger.settlement(order_id, worker_id, split, held_fen=held, pending_fen=pending, at=now)
+            shares = ledger.shares_by_days(split.worker_fen, worker_days) if worker_days else None
+            tx = ledger.settlement(
+                order_id, worker_id, split, held_fen=held, pending_fen=pending, at=now, shares=shares
+            )
         store.settle(
             order_id,
             worker_id,
@@ -364,13 +432,14 @@ def settle(
 
 
 def payments_due(now: datetime, *, within: timedelta, overdue: timedelta = timedelta(hours=2)) -> list[str]:
-    """Orders whose unpaid prepay's deadline is at most ``within`` from ``now`` (and up to ``overdue`` past):
-    what the scheduled reconciliation asks WeChat Pay about (``reconcile_payment``). Reads the sparse
+    """Trades (out_trade_no: the order id, or an engagement's balance trade) whose unpaid prepay's deadline is
+    at most ``within`` from ``now`` (and up to ``overdue`` past): what the scheduled reconciliation asks WeChat
+    Pay about (``reconcile_payment``). Reads the sparse
     due-index hour by hour; paid and closed payments are not in it."""
     start, end = now - overdue, now + within
     hour = start.replace(minute=0, second=0, microsecond=0)
     due: list[str] = []
     while hour <= end:
-        due += [p.order_id for p in store.payments_due(iso(hour)[:13], iso(end))]
+        due += [p.out_trade_no for p in store.payments_due(iso(hour)[:13], iso(end))]
         hour += timedelta(hours=1)
     return due

@@ -2,7 +2,10 @@
 ``ledger_store.post``, written in the same transaction as the item whose change caused it:
 
 - payment:     ``ORDER#{order} / PAYMENT#{out_trade_no}``  prepay, paid state and the order's money counters;
-               while unpaid, GSI3 ``PAYPENDING#{deadline hour}`` → ``{deadline}#{order}`` (sparse) for reconciliation
+               while unpaid, GSI3 ``PAYPENDING#{deadline hour}`` → ``{deadline}#{order}`` (sparse) for reconciliation.
+               The order's first trade (out_trade_no = order id; an engagement's deposit) keeps the order's money
+               counters; an engagement's balance (尾款) is a second trade, ``{order}-b`` (``part`` "balance"),
+               whose payment adds to the first one's ``paid_fen``
 - refund:      ``ORDER#{order} / REFUND#{out_refund_no}``
 - withdrawal:  ``WITHDRAWAL#{id} / WITHDRAWAL``; GSI1 ``WITHDRAWALS#{status}`` → ``{requested_at}#{id}``,
                GSI2 ``WORKERWD#{worker}`` → ``{requested_at}#{id}``
@@ -49,6 +52,8 @@ class PaymentItem(Item):
     settled_worker_id = UnicodeAttribute(null=True)
     worker_fen = NumberAttribute(null=True)
     commission_fen = NumberAttribute(null=True)
+    part = UnicodeAttribute(null=True)  # "balance": an engagement's second trade (None: the order's first)
+    trade_refunded_fen = NumberAttribute(null=True)  # refunds asked of this trade (the order's are above)
     due = GSI3()
 
 
@@ -64,6 +69,7 @@ class RefundItem(Item):
     refund_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
+    out_trade_no = UnicodeAttribute(null=True)  # the trade refunded (None: the order's first)
 
 
 class WithdrawalItem(Item):
@@ -88,6 +94,25 @@ def payment_key(order_id: str) -> tuple[str, str]:
     return f"ORDER#{order_id}", f"PAYMENT#{order_id}"
 
 
+BALANCE_SUFFIX = "-b"
+
+
+def trade_no(order_id: str, part: str | None) -> str:
+    """The out_trade_no of an order's trade: the order id, or ``{order}-b`` for an engagement's balance."""
+    return f"{order_id}{BALANCE_SUFFIX}" if part == "balance" else order_id
+
+
+def order_of_trade(out_trade_no: str) -> tuple[str, str | None]:
+    """(order id, part) of a trade's out_trade_no."""
+    if out_trade_no.endswith(BALANCE_SUFFIX):
+        return out_trade_no.removesuffix(BALANCE_SUFFIX), "balance"
+    return out_trade_no, None
+
+
+def trade_key(order_id: str, out_trade_no: str) -> tuple[str, str]:
+    return f"ORDER#{order_id}", f"PAYMENT#{out_trade_no}"
+
+
 def refund_key(order_id: str, out_refund_no: str) -> tuple[str, str]:
     return f"ORDER#{order_id}", f"REFUND#{out_refund_no}"
 
@@ -109,6 +134,10 @@ def _get(model: type[Any], key: tuple[str, str]) -> Any:
 
 def get_payment(order_id: str) -> PaymentItem | None:
     return _get(PaymentItem, payment_key(order_id))
+
+
+def get_trade(order_id: str, out_trade_no: str) -> PaymentItem | None:
+    return _get(PaymentItem, trade_key(order_id, out_trade_no))
 
 
 def get_refund(order_id: str, out_refund_no: str) -> RefundItem | None:
@@ -140,7 +169,7 @@ def apply_payment(payment: PaymentItem, tx: LedgerTransaction, *, transaction_id
     paid = Write(
         "payment",
         "update",
-        PaymentItem(*payment_key(payment.order_id)),
+        PaymentItem(*trade_key(payment.order_id, payment.out_trade_no)),
         (
             PaymentItem.status.set("paid"),
             PaymentItem.transaction_id.set(transaction_id),
@@ -151,8 +180,19 @@ def apply_payment(payment: PaymentItem, tx: LedgerTransaction, *, transaction_id
         ),
         PaymentItem.status.is_in("prepaid", "closed"),
     )
+    also = [paid]
+    if payment.part == "balance":  # the order's money counters are on its first trade
+        also.append(
+            Write(
+                "order",
+                "update",
+                PaymentItem(*payment_key(payment.order_id)),
+                (PaymentItem.paid_fen.add(int(payment.amount_fen)),),
+                (PaymentItem.status == "paid") & PaymentItem.settled_at.does_not_exist(),
+            )
+        )
     try:
-        return ledger_store.post(tx, also=[paid])
+        return ledger_store.post(tx, also=also)
     except Refused:
         return False  # the payment item says paid already: the same payment, applied before
 
@@ -166,10 +206,11 @@ def payments_due(bucket: str, until: str) -> list[PaymentItem]:
 # -- refunds ----------------------------------------------------------------------------------------------------
 
 
-def reserve_refund(refund: RefundItem, tx: LedgerTransaction) -> bool:
+def reserve_refund(refund: RefundItem, tx: LedgerTransaction, *, refundable_fen: int) -> bool:
     """Record a refund and set its money aside, with the order's refund counters, in one transaction.
     False if this out_refund_no was already recorded. ``Refused(["payment"])`` if the payment is not paid,
-    settled, at its refund limit, or the pending earning does not cover the part taken from it."""
+    settled, at its refund limit, or the pending earning does not cover the part taken from it; the refunded
+    trade (``refund.out_trade_no``) never refunds more than its ``refundable_fen`` in all."""
     from_pending = int(refund.from_pending_fen)
     condition = (
         (PaymentItem.status == "paid")
@@ -181,13 +222,29 @@ def reserve_refund(refund: RefundItem, tx: LedgerTransaction) -> bool:
     actions = [PaymentItem.refunding_fen.add(int(refund.amount_fen)), PaymentItem.refund_count.add(1)]
     if from_pending:
         actions.append(PaymentItem.pending_fen.add(-from_pending))
-    return ledger_store.post(
-        tx,
-        also=[
-            Write("refund", "save", refund, condition=RefundItem.PK.does_not_exist()),
-            Write("payment", "update", PaymentItem(*payment_key(refund.order_id)), tuple(actions), condition),
-        ],
+    also = [Write("refund", "save", refund, condition=RefundItem.PK.does_not_exist())]
+    trade = trade_write(refund, int(refund.amount_fen), refundable_fen=refundable_fen)
+    if refund.out_trade_no and refund.out_trade_no != refund.order_id:
+        also.append(trade)
+    else:  # the first trade is the order's item: one update of both
+        actions += list(trade.actions or ())
+        condition = condition & trade.condition
+    also.append(
+        Write("payment", "update", PaymentItem(*payment_key(refund.order_id)), tuple(actions), condition)
     )
+    return ledger_store.post(tx, also=also)
+
+
+def trade_write(refund: RefundItem, amount_fen: int, *, refundable_fen: int | None = None) -> Write:
+    """The refunded trade's own counter: +``amount_fen`` (−: given back), at most ``refundable_fen`` in all."""
+    trade = PaymentItem(*trade_key(refund.order_id, refund.out_trade_no or refund.order_id))
+    condition = PaymentItem.status == "paid"
+    if refundable_fen is not None:
+        limit = refundable_fen - amount_fen
+        condition = condition & (
+            PaymentItem.trade_refunded_fen.does_not_exist() | (PaymentItem.trade_refunded_fen <= limit)
+        )
+    return Write("trade", "update", trade, (PaymentItem.trade_refunded_fen.add(amount_fen),), condition)
 
 
 def finish_refund(
@@ -197,10 +254,17 @@ def finish_refund(
     money, together. False if the refund was already final."""
     amount, from_pending = int(refund.amount_fen), int(refund.from_pending_fen)
     payment_actions = [PaymentItem.refunding_fen.add(-amount)]
+    trades: list[Write] = []
     if status == "SUCCESS":
         payment_actions.append(PaymentItem.refunded_fen.add(amount))
-    elif from_pending:
-        payment_actions.append(PaymentItem.pending_fen.add(from_pending))
+    else:
+        if from_pending:
+            payment_actions.append(PaymentItem.pending_fen.add(from_pending))
+        give_back = trade_write(refund, -amount)  # a closed refund gives its trade's amount back
+        if refund.out_trade_no and refund.out_trade_no != refund.order_id:
+            trades.append(give_back)
+        else:
+            payment_actions += list(give_back.actions)
     refund_actions = [RefundItem.status.set(status), RefundItem.updated_at.set(at)]
     if refund_id:
         refund_actions.append(RefundItem.refund_id.set(refund_id))
@@ -218,6 +282,7 @@ def finish_refund(
                 Write(
                     "payment", "update", PaymentItem(*payment_key(refund.order_id)), tuple(payment_actions)
                 ),
+                *trades,
             ],
         )
     except Refused:

@@ -5,6 +5,9 @@ Other capabilities may call (shared/INTERFACES.md):
 - ``check_bookable(worker_id, category_ids, service_id, start, end, *, now, lat=None, lng=None)``
 - ``hold_slots(tx, worker_id, start, end, order_id)``, ``release_slots(worker_id, start, end, order_id)``,
   ``order_finished(worker_id, order_id)``, ``slot_keys(start, end, buffer_minutes)``
+- engagements' whole days: ``check_engageable(worker_id, category_ids, service_id, days, *, lat, lng)``,
+  ``hold_days(tx, worker_id, days, order_id)``, ``hand_over_days(tx, from_worker, to_worker, days, order_id)``;
+  ``release_slots`` frees an engagement's days too
 - ``record_rating(worker_id, *, attitude, skill, quality, tx=None, remove=False)`` and ``refresh_rating(worker_id)``
   (reviews), ``set_credit_score(worker_id, score, *, now, matchable, max_active_orders)`` (credit): the only ways
   to change a worker's rating and credit, so the matching index, the concurrent-order cap and matchability stay in
@@ -20,6 +23,7 @@ from common import lazy
 
 if TYPE_CHECKING:
     from functions.workers.calendar import check_bookable, hold_slots, order_finished, release_slots
+    from functions.workers.days import check_engageable, hand_over_days, hold_days
     from functions.workers.models import WorkerPublic, WorkerSummary
     from functions.workers.rules import SLOT_MINUTES, credit_level, skill_fit, slot_keys
     from functions.workers.search import (
@@ -52,6 +56,9 @@ __getattr__, __dir__ = lazy.exports(
         "booking_loads": "functions.workers.search",
         "card_problem": "functions.workers.search",
         "check_bookable": "functions.workers.calendar",
+        "check_engageable": "functions.workers.days",
+        "hand_over_days": "functions.workers.days",
+        "hold_days": "functions.workers.days",
         "credit_level": "functions.workers.rules",
         "ensure_public": "functions.workers.service",
         "get_public_profile": "functions.workers.service",
@@ -80,9 +87,12 @@ __all__ = [
     "booking_loads",
     "card_problem",
     "check_bookable",
+    "check_engageable",
     "credit_level",
     "ensure_public",
     "get_public_profile",
+    "hand_over_days",
+    "hold_days",
     "hold_slots",
     "keys_per_worker",
     "nearby_cards",

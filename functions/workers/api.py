@@ -83,10 +83,10 @@ def put_accepting(call: Call) -> Availability:
 
 @route(bp, "/v1/worker/calendar", "GET", query=CalendarQuery, response=Calendar)
 def get_calendar(call: Call) -> Calendar:
-    """The worker's booked half-hour slots.
+    """The worker's booked half-hour slots and the days engagements hold.
 
     From the date `from` over `days` days (business time zone): every slot an order holds, travel buffer
-    included.
+    included (`slots`), and every whole day an engagement (月嫂, 育儿嫂 …) holds (`days`).
     """
     return calendar.booked(call.user_id, call.query.start_date, call.query.days)
 

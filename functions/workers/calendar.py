@@ -13,8 +13,8 @@ from common.geo import haversine_km
 from common.settings import get_settings
 from pynamodb.transactions import TransactWrite
 
-from functions.workers import rules, slot_store, store
-from functions.workers.models import BookedSlot, Calendar, WorkerRecord
+from functions.workers import day_store, rules, slot_store, store
+from functions.workers.models import BookedSlot, Calendar, HeldDay, WorkerRecord
 
 MESSAGES = {
     "not_verified": "the worker is not verified",
@@ -110,29 +110,56 @@ def hold_slots(tx: TransactWrite, worker_id: str, start: datetime, end: datetime
     settings = get_settings()
     keys = held_slot_keys(start, end)
     expires_at = int((end + timedelta(days=settings.slot_lock_ttl_days)).timestamp())
-    slot_store.add_hold(tx, worker_id, keys, order_id, expires_at, settings.worker_max_active_orders)
+    slot_store.add_hold(
+        tx,
+        worker_id,
+        keys,
+        order_id,
+        expires_at,
+        settings.worker_max_active_orders,
+        settings.slot_lock_ttl_days,
+    )
 
 
 def release_slots(worker_id: str, start: datetime, end: datetime, order_id: str) -> None:
-    """Free the order's locks (only those it holds) and count it out of the active orders. Idempotent."""
+    """Free the order's locks (only those it holds: slots, or an engagement's days) and count it out of the
+    active orders, with its day marks. Idempotent."""
     marker = slot_store.get_active(worker_id, order_id)
-    keys = list(marker.slots) if marker else rules.slot_keys(start, end, get_settings().travel_buffer_minutes)
+    if marker is not None and marker.days:
+        day_store.free_days(worker_id, [date.fromisoformat(d) for d in marker.days], order_id)
+        slot_store.end_active(worker_id, order_id, completed=False)
+        return
+    if marker is not None:
+        keys = list(marker.slots)
+    else:  # released before (the marker goes last): at most a repeat of a day's keys, never an engagement's
+        keys = rules.slot_keys(start, end, get_settings().travel_buffer_minutes)
+        if len(keys) > get_settings().max_slots_per_booking:
+            return
     slot_store.delete_locks(worker_id, keys, order_id)
-    slot_store.end_active(worker_id, order_id, completed=False)
+    slot_store.end_active(worker_id, order_id, completed=False, hour_days=slot_store.slot_days(keys))
 
 
 def order_finished(worker_id: str, order_id: str) -> None:
-    """The order completed: count it out of the active orders and into the completed ones, once. Its locks stay
-    until their TTL (the time is past anyway)."""
-    slot_store.end_active(worker_id, order_id, completed=True)
+    """The order completed: count it out of the active orders and into the completed ones, once, with its day
+    marks. Its locks stay until their TTL (the time is past anyway)."""
+    marker = slot_store.get_active(worker_id, order_id)
+    days = slot_store.slot_days(list(marker.slots)) if marker is not None else []
+    slot_store.end_active(worker_id, order_id, completed=True, hour_days=days)
 
 
 def booked(worker_id: str, first_day: date, days: int) -> Calendar:
-    """The worker's held slots over ``days`` days from ``first_day``."""
+    """The worker's held slots and days held by engagements over ``days`` days from ``first_day``."""
     last_day = first_day + timedelta(days=days - 1)
     items = slot_store.booked_slots(worker_id, first_day.isoformat(), last_day.isoformat())
     slots = []
     for item in items:
         _, day, time = item.SK.split("#")
         slots.append(BookedSlot(date=date.fromisoformat(day), time=time, order_id=item.order_id))
-    return Calendar(slots=slots)
+    held = []
+    for week in day_store.weeks(worker_id, first_day, last_day):
+        monday = day_store.week_of(week)
+        for offset in range(day_store.WEEKDAY_COUNT):
+            day = monday + timedelta(days=offset)
+            if first_day <= day <= last_day and (order_id := week.holder(day)):
+                held.append(HeldDay(date=day, order_id=order_id))
+    return Calendar(slots=slots, days=held)

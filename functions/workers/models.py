@@ -249,8 +249,16 @@ class BookedSlot(BaseModel):
     order_id: str
 
 
+class HeldDay(BaseModel):
+    """A whole day an engagement (月嫂, 育儿嫂 …) holds."""
+
+    date: date
+    order_id: str
+
+
 class Calendar(BaseModel):
     slots: list[BookedSlot]
+    days: list[HeldDay] = []
 
 
 class WorkerRecord(BaseModel):

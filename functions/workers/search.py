@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from common.clock import business_tz
 from common.geo import covering_ranges
 from pydantic import BaseModel
 
-from functions.workers import rules, slot_store, store
+from functions.workers import day_store, rules, slot_store, store
 from functions.workers.calendar import held_slot_keys
+from functions.workers.days import days_problem, last_moment
 from functions.workers.models import Rating, WorkerSummary
 from functions.workers.rules import CardSkill
 from functions.workers.service import credit_of, rating_of
@@ -84,9 +85,16 @@ def nearby_cards(
     return [_card(item) for item in store.cards_in_ranges(category_id, ranges)]
 
 
-def card_problem(card: WorkerCard, start: datetime, end: datetime) -> str | None:
-    """Why the card's worker cannot work [start, end): health certificate, day off, working hours; or None."""
+def card_problem(
+    card: WorkerCard, start: datetime, end: datetime, days: Sequence[date] | None = None
+) -> str | None:
+    """Why the card's worker cannot work [start, end) — or, for an engagement, the whole ``days`` —: health
+    certificate, day off, working hours; or None."""
     tz = business_tz()
+    if days:
+        return rules.health_problem(
+            card.health_status, card.health_expires_on, last_moment(days), tz
+        ) or days_problem(card.weekly, card.days_off, days)
     return rules.health_problem(
         card.health_status, card.health_expires_on, end, tz
     ) or rules.availability_problem(card.weekly, card.days_off, start, end, tz)
@@ -96,7 +104,7 @@ def card_problem(card: WorkerCard, start: datetime, end: datetime) -> str | None
 class WorkerLoad:
     """A candidate's calendar and counters at the time of the match."""
 
-    free: bool  # no slot of the booking (plus buffer) is locked
+    free: bool  # no slot of the booking (plus buffer) is locked, no day of it held by an engagement
     matchable: bool  # still verified, not suspended, switched on (the index may lag a moment)
     active_orders: int
     completed_orders: int
@@ -104,22 +112,58 @@ class WorkerLoad:
     order_cap: int | None = None  # the credit level's concurrent-order cap (None: the platform's)
 
 
-def keys_per_worker(start: datetime, end: datetime) -> int:
-    """How many keys ``booking_loads`` reads per worker for this booking (its locks plus the counters)."""
-    return len(held_slot_keys(start, end)) + 1
-
-
-def booking_loads(worker_ids: Sequence[str], start: datetime, end: datetime) -> dict[str, WorkerLoad]:
-    """The locks and counters of these workers for [start, end) plus the travel buffer: one BatchGetItem, so
-    ``len(worker_ids) * keys_per_worker(start, end)`` must be at most 100."""
+def _lock_keys(
+    worker_id: str, start: datetime, end: datetime, days: Sequence[date] | None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The slot-lock keys and the week-item keys that decide whether the worker is free."""
+    if days:
+        return [], day_store.week_keys(worker_id, days)
     slots = held_slot_keys(start, end)
-    keys = [(store.pk(w), sk) for w in worker_ids for sk in ["STATS", *slots]]
+    key = store.pk(worker_id)
+    return [(key, sk) for sk in slots], day_store.week_keys(worker_id, slot_store.slot_days(slots))
+
+
+def keys_per_worker(start: datetime, end: datetime, days: Sequence[date] | None = None) -> int:
+    """How many keys ``booking_loads`` reads per worker for this booking (its locks, its weeks of day locks,
+    the counters)."""
+    slots, weeks = _lock_keys("x", start, end, days)
+    return len(slots) + len(weeks) + 1
+
+
+def _free(
+    found: dict[tuple[str, str], slot_store.LoadItem],
+    worker_id: str,
+    slots: list[tuple[str, str]],
+    days: Sequence[date],
+    *,
+    engagement: bool,
+) -> bool:
+    """No slot locked; no day held by an engagement; for an engagement, no hourly order on any of its days."""
+    if any(k in found for k in slots):
+        return False
+    for day in days:
+        week = found.get((store.pk(worker_id), day_store.week_sk(day)))
+        if week is not None and (week.holder(day) or (engagement and week.hourly(day) > 0)):
+            return False
+    return True
+
+
+def booking_loads(
+    worker_ids: Sequence[str], start: datetime, end: datetime, days: Sequence[date] | None = None
+) -> dict[str, WorkerLoad]:
+    """The locks and counters of these workers for [start, end) plus the travel buffer (or, for an
+    engagement, its whole ``days``), held days included: one BatchGetItem, so
+    ``len(worker_ids) * keys_per_worker(start, end, days)`` must be at most 100."""
+    wanted = {w: _lock_keys(w, start, end, days) for w in worker_ids}
+    keys = [k for w in worker_ids for k in [(store.pk(w), "STATS"), *wanted[w][0], *wanted[w][1]]]
     found = slot_store.load_items(keys)
     loads: dict[str, WorkerLoad] = {}
     for w in worker_ids:
         stats = found.get((store.pk(w), "STATS"))
+        slots = wanted[w][0]
+        touched = list(days) if days else slot_store.slot_days([sk for _, sk in slots])
         loads[w] = WorkerLoad(
-            free=not any((store.pk(w), sk) in found for sk in slots),
+            free=_free(found, w, slots, touched, engagement=bool(days)),
             matchable=bool(stats and stats.matchable),
             active_orders=int(stats.active_orders or 0) if stats else 0,
             completed_orders=int(stats.completed_orders or 0) if stats else 0,

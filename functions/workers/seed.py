@@ -120,8 +120,10 @@ def _live_in_categories() -> set[str]:
 
 def _availability(i: int, today: date, live_in: bool) -> AvailabilityIn:
     hours = [("08:00", "18:00"), ("07:00", "20:00"), ("09:00", "17:00"), ("08:00", "22:00")][i % 4]
-    if live_in:
-        hours = ("00:00", "24:00")
+    if live_in:  # a live-in 月嫂 or 育儿嫂 works every day of an engagement and rests between engagements
+        return AvailabilityIn.model_validate(
+            {"weekly": rules.default_weekly(("00:00", "24:00")), "days_off": []}
+        )
     rest = rules.WEEKDAYS[i % 7]  # one weekday off each week
     weekly = {day: [hours] for day in rules.WEEKDAYS if day != rest}
     days_off = [today + timedelta(days=10 + i % 9)]

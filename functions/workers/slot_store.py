@@ -2,17 +2,20 @@
 
 - slot lock:    WORKER#{id} / SLOT#{date}#{HH:MM}   one per 30 minutes held, TTL ``expires_at``
 - active order: WORKER#{id} / ACTIVE#{order id}     counted once in the counters' ``active_orders``
+- day locks:    WORKER#{id} / DAYS#{monday}          ``day_store``: engagements' days, hourly orders' day marks
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from common.db import Item
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from functions.workers.day_store import WeekItem, add_hour_marks, remove_hour_marks
 from functions.workers.store import StatsItem, cancelled, pk, tx_connection
 
 
@@ -24,10 +27,11 @@ class SlotItem(Item):
 class ActiveItem(Item):
     order_id = UnicodeAttribute()
     slots = JSONAttribute()  # the lock keys held, so a release frees exactly these
+    days = JSONAttribute(null=True)  # an engagement's days held (ISO dates), so a release frees exactly these
 
 
-class LoadItem(Item):
-    """A slot lock or the counters, as one BatchGetItem returns them together."""
+class LoadItem(WeekItem):
+    """A slot lock, a week of day locks or the counters, as one BatchGetItem returns them together."""
 
     order_id = UnicodeAttribute(null=True)
     active_orders = NumberAttribute(null=True)
@@ -51,14 +55,46 @@ def load_items(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LoadIte
 # --- slot locks -------------------------------------------------------------------------------------------
 
 
+def slot_days(keys: Sequence[str]) -> list[date]:
+    """The days ``SLOT#{date}#{HH:MM}`` lock keys fall on."""
+    return sorted({date.fromisoformat(k.split("#")[1]) for k in keys})
+
+
 def add_hold(
-    tx: TransactWrite, worker_id: str, keys: Sequence[str], order_id: str, expires_at: int, limit: int
+    tx: TransactWrite,
+    worker_id: str,
+    keys: Sequence[str],
+    order_id: str,
+    expires_at: int,
+    limit: int,
+    ttl_days: int = 3,
 ) -> None:
     key = pk(worker_id)
     for sk in keys:
         lock = SlotItem(key, sk, order_id=order_id, expires_at=expires_at)
         tx.save(lock, condition=SlotItem.PK.does_not_exist())
-    marker = ActiveItem(key, f"ACTIVE#{order_id}", order_id=order_id, slots=list(keys))
+    add_hour_marks(tx, worker_id, slot_days(keys), ttl_days)  # refused on a day an engagement holds
+    add_active(tx, worker_id, order_id, limit, slots=keys)
+
+
+def add_active(
+    tx: TransactWrite,
+    worker_id: str,
+    order_id: str,
+    limit: int,
+    *,
+    slots: Sequence[str] = (),
+    days: Sequence[date] = (),
+) -> None:
+    """The order's active marker (what it holds) and +1 on the worker's active orders under the limits."""
+    key = pk(worker_id)
+    marker = ActiveItem(
+        key,
+        f"ACTIVE#{order_id}",
+        order_id=order_id,
+        slots=list(slots),
+        days=[d.isoformat() for d in days] or None,
+    )
     tx.save(marker, condition=ActiveItem.PK.does_not_exist())
     tx.update(
         StatsItem(key, "STATS"),
@@ -71,6 +107,16 @@ def add_hold(
             | (StatsItem.active_orders < StatsItem.order_cap)
         ),
     )
+
+
+def end_active_actions(tx: TransactWrite, worker_id: str, order_id: str, *, completed: bool) -> None:
+    """Add to the caller's transaction: the marker's deletion (it must exist) and the order counted out."""
+    key = pk(worker_id)
+    actions = [StatsItem.active_orders.add(-1)]
+    if completed:
+        actions.append(StatsItem.completed_orders.add(1))
+    tx.delete(ActiveItem(key, f"ACTIVE#{order_id}"), condition=ActiveItem.PK.exists())
+    tx.update(StatsItem(key, "STATS"), actions=actions)
 
 
 def get_active(worker_id: str, order_id: str) -> ActiveItem | None:
@@ -101,16 +147,14 @@ def delete_locks(worker_id: str, keys: Sequence[str], order_id: str) -> None:
                         raise
 
 
-def end_active(worker_id: str, order_id: str, *, completed: bool) -> bool:
-    """Delete the active-order marker and count the order out (and as completed); False if already done."""
-    key = pk(worker_id)
-    actions = [StatsItem.active_orders.add(-1)]
-    if completed:
-        actions.append(StatsItem.completed_orders.add(1))
+def end_active(worker_id: str, order_id: str, *, completed: bool, hour_days: Sequence[date] = ()) -> bool:
+    """Delete the active-order marker and count the order out (and as completed), with −1 on the day marks of
+    ``hour_days`` in the same transaction; False if already done."""
     try:
         with TransactWrite(connection=tx_connection()) as tx:
-            tx.delete(ActiveItem(key, f"ACTIVE#{order_id}"), condition=ActiveItem.PK.exists())
-            tx.update(StatsItem(key, "STATS"), actions=actions)
+            end_active_actions(tx, worker_id, order_id, completed=completed)
+            if hour_days:
+                remove_hour_marks(tx, worker_id, hour_days)
     except TransactWriteError as exc:
         if cancelled(exc):
             return False

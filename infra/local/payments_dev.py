@@ -34,9 +34,13 @@ def pay_order(call: Any, order_id: str) -> dict[str, Any]:
 
     As if the customer paid in WeChat: the stand-in sends its real, signed and encrypted notification to
     `POST /v1/payments/wechat/notify` and answers the status that got. 404 `NO_PREPAY` before
-    `POST /v1/orders/{order_id}/pay` was called for the order.
+    `POST /v1/orders/{order_id}/pay` was called for the order. An engagement's balance (尾款), once its pay
+    was started, is the trade paid.
     """
     if _standin is None or order_id not in _standin.trades:
         raise NotFound("no prepay for that order: call POST /v1/orders/{id}/pay first", code="NO_PREPAY")
-    status = _standin.notify_payment(order_id)
+    balance = _standin.trades.get(f"{order_id}-b")
+    status = _standin.notify_payment(
+        balance.out_trade_no if balance and balance.state == "NOTPAY" else order_id
+    )
     return {"order_id": order_id, "notify_status": status}

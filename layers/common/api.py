@@ -67,6 +67,7 @@ class RouteSpec:
     raw_body: bool = False
     description: str = ""  # the rest of the docstring: the OpenAPI description
     errors: tuple[int, ...] = ()  # error statuses beyond those its declaration implies (common.openapi)
+    body_optional: bool = False  # an empty body is no body (``call.body`` None), not a malformed one
 
 
 class _Routes(dict):
@@ -229,7 +230,8 @@ def handle(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
         principal = authorize(spec.auth, headers, now, method=spec.method, path=spec.path)
         limits = {"ip": source_ip(request), "user_id": principal.user_id if principal else None, "now": now}
         ratelimit.enforce(spec.path, spec.method, body=None, before_body=True, **limits)
-        body = parse_body(spec.body, raw) if spec.body is not None else None
+        wanted = spec.body is not None and (bool(raw.strip()) or not spec.body_optional)
+        body = parse_body(spec.body, raw) if wanted and spec.body is not None else None
         ratelimit.enforce(spec.path, spec.method, body=body, before_body=False, **limits)
         if lockout := ratelimit.lockout_key(spec.path, spec.method, body):
             ratelimit.check_locked(*lockout, now=now)
@@ -295,11 +297,13 @@ def route(
     summary: str = "",
     tags: tuple[str, ...] = (),
     errors: tuple[int, ...] = (),
+    body_optional: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a route. The handler is ``fn(call: Call, **path_params)`` and returns a model, plain data,
     ``None`` (no body) or a Chalice ``Response``. Its docstring documents it: the first paragraph is the summary,
     the rest the description. ``errors`` names the error statuses its service can answer beyond those the
-    declaration implies (a rule: 422, a conflict: 409, a rate limit: 429, an upstream failure: 502)."""
+    declaration implies (a rule: 422, a conflict: 409, a rate limit: 429, an upstream failure: 502).
+    ``body_optional``: the body may be left out (the handler gets ``call.body`` None)."""
     path_role = role_for_path(path)
     if auth is _BY_PATH:
         auth = path_role
@@ -321,6 +325,7 @@ def route(
             tags=tags,
             description=rest.strip(),
             errors=errors,
+            body_optional=body_optional,
         )
         ROUTES[(path, method)] = spec
 

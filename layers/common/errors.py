@@ -244,3 +244,22 @@ class ServiceUnavailable(DomainError):
     (``common.aws.transient``)."""
 
     status, code, default_message = 503, "SERVICE_UNAVAILABLE", "the service is busy; try again shortly"
+
+
+# --- engagements (issue 13) ---
+
+
+class EngagementTooLong(RuleViolation):
+    code, default_message = "ENGAGEMENT_TOO_LONG", "one engagement holds at most the setting's number of days"
+
+
+class ReplacementLimit(RuleViolation):
+    code, default_message = "REPLACEMENT_LIMIT", "this order has had all the free replacements it may have"
+
+
+class NotAnEngagement(RuleViolation):
+    code, default_message = "NOT_AN_ENGAGEMENT", "only an order of a service priced per day has this"
+
+
+class NothingDue(Conflict):
+    code, default_message = "NOTHING_DUE", "no payment of this order is due"

@@ -139,3 +139,9 @@ def unwrap_sqs_record(body: str) -> DomainEvent:
     """An SQS message body carrying an EventBridge event → the domain event."""
     envelope = json.loads(body)
     return DomainEvent.from_bus(envelope["detail-type"], envelope["detail"])
+
+
+# engagements (issue 13): an engagement's balance (尾款) paid {order fields…, "paid_fen"}; a worker replaced (换人)
+# {order fields…, "worker_id", "previous_worker_id", "days_served", "reason"}.
+ENGAGEMENT_EVENTS = ("OrderBalancePaid", "OrderWorkerReplaced")
+DETAIL_TYPES += ENGAGEMENT_EVENTS

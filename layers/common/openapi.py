@@ -270,7 +270,10 @@ def _operation(spec: RouteSpec, schemas: _Schemas) -> dict[str, Any]:
     if params:
         op["parameters"] = params
     if spec.body is not None:
-        op["requestBody"] = {"required": True, "content": _json(schemas.by_key[("body", key)])}
+        op["requestBody"] = {
+            "required": not spec.body_optional,
+            "content": _json(schemas.by_key[("body", key)]),
+        }
     ok: dict[str, Any] = {"description": "no content" if spec.status == 204 else "success"}
     if spec.response is not None and spec.status != 204:
         ok["content"] = _json(schemas.by_key[("response", key)])

@@ -346,6 +346,14 @@ class Settings(BaseSettings):
     # What a client is told to wait before sending a request again that met a transient AWS failure (503).
     service_unavailable_retry_after_seconds: int = Field(1, ge=1)
 
+    # --- engagements (issue 13) ---
+    engagement_max_days: int = Field(120, ge=1, le=120)  # whole days one engagement (月嫂, 育儿嫂 …) may hold
+    engagement_deposit_percent: int = Field(20, ge=1, le=100)  # 定金: this share of the total, the rest 尾款
+    engagement_balance_due_hours: int = Field(
+        24, ge=0
+    )  # the balance (尾款) is due this long before the first day
+    engagement_free_replacements: int = Field(1, ge=0)  # 换人 a customer may ask for per order, free
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -43,6 +43,8 @@ def test_a_quote_is_the_unit_price_times_the_units_with_todays_zero_discount_lin
         "coupon_discount_fen": 0,
         "points_discount_fen": 0,
         "total_fen": 15000,
+        "deposit_fen": None,  # an hourly booking is paid whole; only an engagement has 定金 and 尾款
+        "balance_fen": None,
     }
 
 

@@ -39,7 +39,9 @@ def test_every_state_is_reachable_from_the_start() -> None:
 def test_every_wait_has_a_timeout_taken_from_the_execution_input() -> None:
     token_waits = [s for s in STATES.values() if s.get("Resource") == TOKEN_WAIT]
     waits = [s for s in STATES.values() if s["Type"] == "Wait"]
-    assert len(token_waits) == 4 and len(waits) == 2
+    assert (
+        len(token_waits) == 5 and len(waits) == 2
+    )  # payment, acceptance, balance (engagements), start, completion
     for state in token_waits:
         assert state["TimeoutSecondsPath"].startswith(("$.settings.", "$.route."))
         assert "TimeoutSeconds" not in state

@@ -54,6 +54,8 @@ def test_today_a_quote_is_unit_price_times_units_with_zero_discount_lines() -> N
         "coupon_discount_fen": 0,
         "points_discount_fen": 0,
         "total_fen": 15000,
+        "deposit_fen": None,
+        "balance_fen": None,
     }
 
 
