@@ -212,3 +212,18 @@ class BadDateRange(ValidationFailed):
     """A reversed range (``from`` after ``to``) or one longer than the setting allows."""
 
     code, default_message = "BAD_DATE_RANGE", "the date range is reversed or too long"
+
+
+# --- booking: rescheduling and recurring plans (issue 13) ---
+
+
+class NoRescheduleRequest(Conflict):
+    code, default_message = "NO_RESCHEDULE_REQUEST", "no move of this order is waiting for an answer"
+
+
+class NotAnOccurrence(RuleViolation):
+    code, default_message = "NOT_AN_OCCURRENCE", "the plan has no visit on that date"
+
+
+class TooManyPlans(RuleViolation):
+    code, default_message = "TOO_MANY_PLANS", "you already have as many plans as one customer may"

@@ -139,3 +139,12 @@ def unwrap_sqs_record(body: str) -> DomainEvent:
     """An SQS message body carrying an EventBridge event → the domain event."""
     envelope = json.loads(body)
     return DomainEvent.from_bus(envelope["detail-type"], envelope["detail"])
+
+
+# --- rescheduling and recurring plans (issue 13) ---
+# Order events of a move in time (the order detail, plus "previous_start", or "requested_start"): a move at once
+# or after the worker's consent (OrderRescheduled), a move waiting for the worker (RescheduleRequested), and the
+# worker's refusal (RescheduleRejected). Recurring plans tell customers through NotificationRequested.
+RESCHEDULE_EVENTS = ("OrderRescheduled", "RescheduleRequested", "RescheduleRejected")
+ORDER_EVENTS += RESCHEDULE_EVENTS
+DETAIL_TYPES += RESCHEDULE_EVENTS
