@@ -17,6 +17,7 @@ from functions.marketing import manifest as marketing
 from functions.matching import manifest as matching
 from functions.notifications import manifest as notifications
 from functions.payments import manifest as payments
+from functions.plans import manifest as plans
 from functions.reviews import manifest as reviews
 from functions.workers import manifest as workers
 
@@ -31,6 +32,7 @@ CAPABILITIES = (
     reviews,
     marketing,
     analytics,
+    plans,
 )
 
 app = LazyApp(app_name="jiazheng")

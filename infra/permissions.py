@@ -91,3 +91,12 @@ FUNCTIONS: dict[str, Access] = {
     # The outbox relay (common.relay): the table's stream (granted from its event source) → the bus.
     "outbox_relay": Access(bus=True),
 }
+
+
+# --- plans (issue 13) ---
+# Recurring plans book and cancel orders through booking's functions: the booking's own table writes, the order
+# workflow started (a new order) and failed (a cancelled one), from its routes and from its plan-occurrences job.
+CAPABILITIES["plans"] = Capability(
+    api=Access(table="write", start_execution=True, send_task=True),
+    tasks=Access(table="write", start_execution=True, send_task=True),
+)

@@ -170,6 +170,13 @@ EXPECTED.update(
         ),
         ("POST", "/v1/worker/orders/{order_id}/reschedule/accept"): own_order("worker"),
         ("POST", "/v1/worker/orders/{order_id}/reschedule/reject"): own_order("worker"),
+        ("POST", "/v1/plans"): CUSTOMER,
+        ("GET", "/v1/plans"): CUSTOMER,
+        ("GET", "/v1/plans/{plan_id}"): CUSTOMER,
+        ("POST", "/v1/plans/{plan_id}/skip"): CUSTOMER,
+        ("POST", "/v1/plans/{plan_id}/pause"): CUSTOMER,
+        ("POST", "/v1/plans/{plan_id}/resume"): CUSTOMER,
+        ("POST", "/v1/plans/{plan_id}/cancel"): CUSTOMER,
     }
 )
 LOCAL_ONLY = {route for route in EXPECTED if route[1].startswith("/v1/dev/")}
