@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from common.clock import business_tz, clock
@@ -209,3 +210,24 @@ def test_plans_are_their_customers_own_and_bad_plans_are_refused(world: World) -
     assert world.api.post("/v1/plans", {**base, "every_weeks": 3}, token=amy).status == 422
     assert world.api.post("/v1/plans", {**base, "time": "10:15"}, token=amy).status == 422
     assert world.api.post("/v1/plans", {**base, "service_id": "nope"}, token=amy).status == 404
+
+
+def test_visits_across_a_daylight_saving_change_keep_their_wall_time(api: Api, monkeypatch) -> None:
+    """With a business zone that has summer time (the zone is a setting): Europe/London moves its clocks on
+    Sunday 2027-03-28; a Saturday 10:00 plan's visits before and after both start at 10:00 local."""
+    monkeypatch.setenv("BUSINESS_TZ", "Europe/London")
+    monkeypatch.setenv("PLAN_HORIZON_DAYS", str(HORIZON_DAYS))
+    get_settings.cache_clear()
+    try:
+        with long_lived_tokens(monkeypatch):
+            clock.set(datetime(2027, 3, 24, 8, 0, tzinfo=ZoneInfo("Europe/London")))
+            world = make_world(api, operator(api))
+            plan = new_plan(world, weekday="sat")
+            assert [o["date"] for o in plan["upcoming"][:2]] == ["2027-03-27", "2027-04-03"]
+            assert run_job("plan-occurrences")["booked"] == 2
+            visits = plan_of(world, plan["id"])["upcoming"][:2]
+            starts = [order_of(world, o["order_id"])["start"] for o in visits]
+    finally:
+        monkeypatch.delenv("BUSINESS_TZ")
+        get_settings.cache_clear()
+    assert starts == ["2027-03-27T10:00:00+00:00", "2027-04-03T10:00:00+01:00"]
