@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-SCENARIOS = ("foundation", "matching", "orders", "phones", "reviews", "marketing", "analytics")
+SCENARIOS = ("foundation", "matching", "orders", "phones", "reviews", "marketing", "analytics", "calendars")
 
 
 @dataclass
