@@ -98,7 +98,15 @@ def move(
         reasons = cancellation_reasons(exc)
         if not reasons:
             raise
-        if reasons[0] == "ConditionalCheckFailed" or (request is not None and reasons[1] is not None):
+        # PynamoDB sends deletes, puts, then updates, so a reason's place does not say which write it was: the
+        # order (or the request) having changed is read back; otherwise a new slot was taken.
+        now = store.get(item.id, consistent=True)
+        asked = get_request(item.id) if request is not None else None
+        if (
+            now is None
+            or (now.status, now.version) != (item.status, item.version)
+            or (request is not None and (asked is None or asked.start != request.start))
+        ):
             raise InvalidTransition("the order changed meanwhile; reload it") from exc
         logger.info("reschedule refused", extra={"order_id": item.id, "reasons": reasons})
         raise SlotTaken() from exc

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from common.models import Strict
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -26,13 +26,7 @@ class PlanRequest(Strict):
     units: Annotated[int, Field(ge=1, le=1000)]
     every_weeks: Literal[1, 2, 4]
     count: Annotated[int, Field(ge=1, le=1000)] | None = None
-    until: date | None = None
-
-    @model_validator(mode="after")
-    def _count_or_until(self) -> PlanRequest:
-        if self.count is not None and self.until is not None:
-            raise ValueError("give a count or an end date (until), not both")
-        return self
+    until: date | None = None  # a count or an end date, not both (422 COUNT_OR_UNTIL)
 
 
 class SkipRequest(Strict):

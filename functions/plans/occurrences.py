@@ -80,7 +80,7 @@ def book_visit(
     s, key, stamp = get_settings(), day.isoformat(), iso(now)
     if day in closed:
         held = store.settle(plan.id, key, status=rules.HOLIDAY, claimed_at=None, now=stamp, reason="holiday")
-        done["holidays" if held else "already"] += 1
+        done["holidays" if held == "ok" else "already"] += 1
         return
     stale = iso(now - timedelta(minutes=s.plan_job_every_minutes))
     if not store.claim(plan.id, key, now=stamp, stale_before=stale):
@@ -127,8 +127,16 @@ def book_visit(
         substitute=substitute,
         reason=reason,
         also=tell,
+        while_active=True,
     )
-    if not settled:
+    if settled == "closed":  # paused or cancelled while this run booked: the order is not wanted
+        if order:
+            booking.cancel_occurrence(
+                plan.customer_id, order_id, "recurring plan paused or cancelled", now=now
+            )
+        store.settle(plan.id, key, status="cancelled", claimed_at=stamp, now=stamp, reason="plan closed")
+        done["already"] += 1
+    elif settled == "lost":
         done["already"] += 1
     elif order:
         done["booked"] += 1

@@ -110,9 +110,11 @@ def _owned(plan_id: str, customer_id: str) -> store.PlanItem:
 def create_plan(customer_id: str, req: PlanRequest, *, now: datetime, new_id: Callable[[], str]) -> Plan:
     """A new plan: its first visit is the first ``weekday`` at ``time`` at least the booking's minimum notice
     ahead; the plan-occurrences job books each visit ``plan_horizon_days`` days ahead. 404 for an unknown
-    service, address or worker; 422 for units below the service's minimum, a visit longer than one order may be,
+    service, address or worker; 422 for both a count and an end date, units below the service's minimum, a visit longer than one order may be,
     an end before the first visit, more than ``plan_max_occurrences`` visits, or too many plans."""
     s, tz = get_settings(), business_tz()
+    if req.count is not None and req.until is not None:
+        raise RuleViolation("give a count or an end date (until), not both", code="COUNT_OR_UNTIL")
     service = catalog.get_service(req.service_id)
     if req.units < service.pricing.min_units:
         raise RuleViolation(f"book at least {service.pricing.min_units} units", code="TOO_FEW_UNITS")

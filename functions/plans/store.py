@@ -159,7 +159,7 @@ def create(item: PlanItem, due_at: datetime, *, shards: int, limit: int) -> bool
                 condition=CountItem.plans.does_not_exist() | (CountItem.plans < limit),
             )
     except TransactWriteError as exc:
-        if cancellation_reasons(exc)[1:2] == ["ConditionalCheckFailed"]:
+        if cancellation_reasons(exc)[1:2] == ["ConditionalCheckFailed"]:  # [plan put, counter update]
             return False
         raise
     return True
@@ -229,9 +229,12 @@ def settle(
     substitute: bool = False,
     reason: str | None = None,
     also: Any = None,
-) -> bool:
+    while_active: bool = False,
+) -> str:
     """Record what became of a visit (with what ``also`` adds, its notice, in the same transaction): from the
-    claim ``claimed_at`` of this run, or (None) from nothing at all. False if that is no longer so."""
+    claim ``claimed_at`` of this run, or (None) from nothing at all; with ``while_active``, only while the plan is
+    still active. ``"ok"``; ``"lost"`` if the visit is no longer as this run left it; ``"closed"`` if the plan
+    was paused or cancelled meanwhile (nothing written)."""
     occ = OccurrenceItem(
         *occurrence_key(plan_id, day),
         plan_id=plan_id,
@@ -250,13 +253,20 @@ def settle(
     try:
         with transaction() as tx:
             tx.save(occ, condition=condition)
+            if while_active:
+                tx.condition_check(PlanItem, *plan_key(plan_id), condition=PlanItem.status == "active")
             if also is not None:
                 also(tx)
     except TransactWriteError as exc:
-        if cancellation_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
-            return False
+        # PynamoDB sends condition checks first, then deletes, puts, updates: [plan check?, visit, notice?].
+        reasons = cancellation_reasons(exc)
+        first = 1 if while_active else 0
+        if reasons[first : first + 1] == ["ConditionalCheckFailed"]:
+            return "lost"
+        if while_active and reasons[:1] == ["ConditionalCheckFailed"]:
+            return "closed"
         raise
-    return True
+    return "ok"
 
 
 def mark(occ: OccurrenceItem, status: str, *, now: str, reason: str | None = None) -> bool:

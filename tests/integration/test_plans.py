@@ -17,6 +17,7 @@ from common.settings import get_settings
 from functions.booking import mark_paid
 from functions.plans import run_due
 from functions.plans.rules import WEEKDAYS
+from infra.local.atomic_dynamodb import make_dynamodb_atomic
 from tests.integration.booking_helpers import World, long_lived_tokens, make_world, operator
 from tests.integration.conftest import Api
 from tests.integration.marketing_helpers import run_job
@@ -88,14 +89,23 @@ def test_a_weekly_plan_shows_its_visits_and_the_job_turns_those_in_the_horizon_i
 
 
 def test_a_rerun_and_a_concurrent_run_book_each_visit_once(world: World) -> None:
+    make_dynamodb_atomic()  # moto's DynamoDB, as atomic as DynamoDB is
     plans = [new_plan(world, customer=c, worker=w) for c, w in (("amy", "wang"), ("ben", "li"))]
     results: list[dict] = []
-    runs = [threading.Thread(target=lambda: results.append(run_due(now=clock.now()))) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        start.wait()
+        results.append(run_due(now=clock.now()))
+
+    runs = [threading.Thread(target=run) for _ in range(2)]
     for run in runs:
         run.start()
     for run in runs:
         run.join()
-    assert sum(r["booked"] for r in results) == 4  # two visits of each plan, whichever run booked them
+    assert sum(r["booked"] for r in results) == 4, (
+        results
+    )  # two visits of each plan, whichever run booked them
     assert run_job("plan-occurrences") == {
         "plans": 0,  # neither is due again until its next visit enters the horizon
         "booked": 0,
@@ -231,3 +241,27 @@ def test_visits_across_a_daylight_saving_change_keep_their_wall_time(api: Api, m
         monkeypatch.delenv("BUSINESS_TZ")
         get_settings.cache_clear()
     assert starts == ["2027-03-27T10:00:00+00:00", "2027-04-03T10:00:00+01:00"]
+
+
+def test_a_visit_booked_by_a_run_that_read_the_plan_before_it_was_cancelled_is_cancelled_again(
+    world: World,
+) -> None:
+    from collections import Counter
+
+    from functions.plans import occurrences
+    from functions.plans import store as plan_store
+
+    plan = new_plan(world)
+    stale = plan_store.get(plan["id"])  # what a run read just before the customer cancelled
+    token = world.customer("amy").token
+    assert world.api.post(f"/v1/plans/{plan['id']}/cancel", token=token).status == 200
+    done: Counter[str] = Counter()
+    day = datetime.fromisoformat(f"{in_days(2)}T00:00:00").date()
+    occurrences.book_visit(stale, day, now=clock.now(), closed=frozenset(), done=done)
+    assert done["booked"] == 0
+    visit = plan_store.get_occurrence(plan["id"], in_days(2))
+    assert visit.status == "cancelled"
+    orders = world.api.get("/v1/orders", token=token).body["items"]
+    assert [o["status"] for o in orders] == [
+        "cancelled"
+    ]  # booked, then cancelled: the plan no longer wants it
