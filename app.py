@@ -18,6 +18,7 @@ from functions.marketing import manifest as marketing
 from functions.matching import manifest as matching
 from functions.notifications import manifest as notifications
 from functions.payments import manifest as payments
+from functions.plans import manifest as plans
 from functions.reviews import manifest as reviews
 from functions.workers import manifest as workers
 
@@ -33,6 +34,7 @@ CAPABILITIES = (
     marketing,
     analytics,
     interviews,
+    plans,
 )
 
 app = LazyApp(app_name="jiazheng")

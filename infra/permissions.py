@@ -94,3 +94,11 @@ FUNCTIONS: dict[str, Access] = {
 
 # --- interviews (issue 13) ---
 CAPABILITIES["interviews"] = Capability(api=WRITE)
+
+# --- plans (issue 13) ---
+# Recurring plans book and cancel orders through booking's functions: the booking's own table writes, the order
+# workflow started (a new order) and failed (a cancelled one), from its routes and from its plan-occurrences job.
+CAPABILITIES["plans"] = Capability(
+    api=Access(table="write", start_execution=True, send_task=True),
+    tasks=Access(table="write", start_execution=True, send_task=True),
+)

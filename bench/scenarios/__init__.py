@@ -16,6 +16,7 @@ SCENARIOS = (
     "analytics",
     "staff",
     "engagements",
+    "calendars",
 )
 
 

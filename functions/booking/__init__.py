@@ -6,7 +6,8 @@ quote pipeline), ``get_order_for_review`` (reviews reads the order it reviews), 
 ``register_commission_rule`` and ``register_customer_rating_source`` (reviews plugs in the credit price line, the
 best level's commission and the customer's rating on the worker's view; booking never imports reviews), and
 ``register_priority`` (marketing's tiers lengthen the booking horizon and widen best-match), and
-``admin_orders`` with ``AdminOrdersQuery`` (analytics' order export reads the board by day).
+``admin_orders`` with ``AdminOrdersQuery`` (analytics' order export reads the board by day), and
+``book_occurrence``, ``cancel_occurrence`` with ``OrderRequest`` (plans books and cancels its occurrences).
 """
 
 from typing import TYPE_CHECKING
@@ -15,8 +16,15 @@ from common import lazy
 
 if TYPE_CHECKING:
     from functions.booking.board import admin_orders
-    from functions.booking.models import AdminOrdersQuery, CustomerRating, OrderReviewView, PriceLine
+    from functions.booking.models import (
+        AdminOrdersQuery,
+        CustomerRating,
+        OrderRequest,
+        OrderReviewView,
+        PriceLine,
+    )
     from functions.booking.moves import mark_paid
+    from functions.booking.occurrences import book_occurrence, cancel_occurrence
     from functions.booking.policy import register_priority
     from functions.booking.pricing import (
         PricingContext,
@@ -37,10 +45,13 @@ __getattr__, __dir__ = lazy.exports(
     {
         "AdminOrdersQuery": "functions.booking.models",
         "CustomerRating": "functions.booking.models",
+        "OrderRequest": "functions.booking.models",
         "OrderReviewView": "functions.booking.models",
         "PriceLine": "functions.booking.models",
         "PricingContext": "functions.booking.pricing",
         "admin_orders": "functions.booking.board",
+        "book_occurrence": "functions.booking.occurrences",
+        "cancel_occurrence": "functions.booking.occurrences",
         "get_order_for_payment": "functions.booking.service",
         "get_order_for_review": "functions.booking.service",
         "get_order_for_settlement": "functions.booking.service",
@@ -56,10 +67,13 @@ __getattr__, __dir__ = lazy.exports(
 __all__ = [
     "AdminOrdersQuery",
     "CustomerRating",
+    "OrderRequest",
     "OrderReviewView",
     "PriceLine",
     "PricingContext",
     "admin_orders",
+    "book_occurrence",
+    "cancel_occurrence",
     "get_order_for_payment",
     "get_order_for_review",
     "get_order_for_settlement",

@@ -34,3 +34,18 @@ ROUTES = (
 
 # Modules whose blueprint ``bp`` declares this capability's tasks, consumers and jobs.
 FUNCTIONS = ("functions.booking.tasks",)
+
+# --- rescheduling (issue 13) ---
+ROUTES += (
+    ("POST", "/v1/orders/{order_id}/reschedule", "functions.booking.reschedule_api.reschedule_order"),
+    (
+        "POST",
+        "/v1/worker/orders/{order_id}/reschedule/accept",
+        "functions.booking.reschedule_api.accept_reschedule",
+    ),
+    (
+        "POST",
+        "/v1/worker/orders/{order_id}/reschedule/reject",
+        "functions.booking.reschedule_api.reject_reschedule",
+    ),
+)

@@ -24,7 +24,7 @@ acceptance, a cancellation. The rest reaches the app's inbox and, while the user
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from common.money import yuan
@@ -61,6 +61,7 @@ class _Event:
         self.when = when_short(e.start, tz)
         self.time = when_full(e.start, tz)
         self.sms_limit = sms_limit
+        self.tz = tz
 
     def data(self, **extra: Any) -> dict[str, Any]:
         """What an inbox item carries for the app to link to (ids, status, amounts); no personal data."""
@@ -395,6 +396,36 @@ def _settled(ev: _Event) -> list[Notice]:
     ]
 
 
+def _rescheduled(ev: _Event) -> list[Notice]:
+    """Issue 13: a move in time tells the other side (the worker of a customer's move, the customer of the
+    worker's answer); a move waiting for consent asks the worker."""
+    e, extra = ev.e, ev.e.model_extra or {}
+    other = str(extra.get("requested_start") or extra.get("previous_start") or e.start.isoformat())
+    other_when = when_short(datetime.fromisoformat(other), ev.tz)
+    data = ev.data(previous_start=extra.get("previous_start"), requested_start=extra.get("requested_start"))
+    if ev.type == "RescheduleRequested":
+        title, body, to = (
+            "客户申请改期",
+            f"{ev.svc}订单（{ev.when}）客户申请改到{other_when}，请在App内同意或拒绝。",
+            "worker",
+        )
+    elif ev.type == "RescheduleRejected":
+        title, body, to = (
+            "改期未获同意",
+            f"您预约的{ev.svc}（{ev.when}）改到{other_when}的申请未获同意，原时间不变。",
+            "customer",
+        )
+    else:
+        title, body = "订单已改期", f"{ev.svc}订单已从{other_when}改到{ev.when}。"
+        to = "customer" if e.actor == "worker" else "worker"
+    user = e.customer_id if to == "customer" else e.worker_id
+    page = CUSTOMER_ORDER_PAGE if to == "customer" else WORKER_ORDER_PAGE
+    push = ev.status_push("已改期" if ev.type == "OrderRescheduled" else "改期申请", title, page)
+    return [
+        Notice(role=to, user_id=user, kind="order_rescheduled", title=title, body=body, data=data, push=push)
+    ]
+
+
 _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderCreated": _created,
     "OrderPaid": _paid,
@@ -408,6 +439,9 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "ComplaintFiled": _complaint_filed,
     "ComplaintResolved": _complaint_resolved,
     "OrderSettled": _settled,
+    "OrderRescheduled": _rescheduled,
+    "RescheduleRequested": _rescheduled,
+    "RescheduleRejected": _rescheduled,
 }
 
 

@@ -4,7 +4,8 @@ Other capabilities may call (shared/INTERFACES.md):
 - ``get_public_profile(worker_id) -> WorkerPublic``, ``ensure_public(worker_id)`` (NotFound unless verified)
 - ``check_bookable(worker_id, category_ids, service_id, start, end, *, now, lat=None, lng=None)``
 - ``hold_slots(tx, worker_id, start, end, order_id)``, ``release_slots(worker_id, start, end, order_id)``,
-  ``order_finished(worker_id, order_id)``, ``slot_keys(start, end, buffer_minutes)``
+  ``order_finished(worker_id, order_id)``, ``slot_keys(start, end, buffer_minutes)``,
+  ``move_slots(tx, worker_id, old, new, order_id)`` (rescheduling: the hold moved in the caller's transaction)
 - engagements' whole days: ``check_engageable(worker_id, category_ids, service_id, days, *, lat, lng)``,
   ``hold_days(tx, worker_id, days, order_id)``, ``hand_over_days(tx, from_worker, to_worker, days, order_id)``;
   ``release_slots`` frees an engagement's days too
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
         refresh_rating,
         set_credit_score,
     )
+    from functions.workers.slot_move import move_slots
 
 # Each name loads its module on first use (common.lazy.exports): importing the package costs nothing.
 __getattr__, __dir__ = lazy.exports(
@@ -64,6 +66,7 @@ __getattr__, __dir__ = lazy.exports(
         "get_public_profile": "functions.workers.service",
         "hold_slots": "functions.workers.calendar",
         "keys_per_worker": "functions.workers.search",
+        "move_slots": "functions.workers.slot_move",
         "nearby_cards": "functions.workers.search",
         "order_finished": "functions.workers.calendar",
         "record_rating": "functions.workers.service",
@@ -95,6 +98,7 @@ __all__ = [
     "hold_days",
     "hold_slots",
     "keys_per_worker",
+    "move_slots",
     "nearby_cards",
     "order_finished",
     "record_rating",

@@ -164,3 +164,35 @@ def end_active(worker_id: str, order_id: str, *, completed: bool, hour_days: Seq
 
 def booked_slots(worker_id: str, first_day: str, last_day: str) -> list[SlotItem]:
     return list(SlotItem.query(pk(worker_id), SlotItem.SK.between(f"SLOT#{first_day}", f"SLOT#{last_day}#~")))
+
+
+# --- rescheduling (issue 13) ------------------------------------------------------------------------------
+
+
+def add_move(
+    tx: TransactWrite,
+    worker_id: str,
+    *,
+    added: Sequence[str],
+    removed: Sequence[str],
+    held: Sequence[str],
+    order_id: str,
+    expires_at: int,
+) -> None:
+    """Add to ``tx`` the move of an order's locks: each lock in ``added`` put only if free, each in ``removed``
+    deleted only if still this order's (or gone), and the order's active marker set to ``held`` (only if the
+    order holds this worker's time at all). Of two moves onto one slot, exactly one commits."""
+    key = pk(worker_id)
+    for sk in added:
+        tx.save(
+            SlotItem(key, sk, order_id=order_id, expires_at=expires_at),
+            condition=SlotItem.PK.does_not_exist(),
+        )
+    ours = SlotItem.PK.does_not_exist() | (SlotItem.order_id == order_id)
+    for sk in removed:
+        tx.delete(SlotItem(key, sk), condition=ours)
+    tx.update(
+        ActiveItem(key, f"ACTIVE#{order_id}"),
+        actions=[ActiveItem.slots.set(list(held))],
+        condition=ActiveItem.PK.exists(),
+    )

@@ -263,3 +263,18 @@ class NotAnEngagement(RuleViolation):
 
 class NothingDue(Conflict):
     code, default_message = "NOTHING_DUE", "no payment of this order is due"
+
+
+# --- booking: rescheduling and recurring plans (issue 13) ---
+
+
+class NoRescheduleRequest(Conflict):
+    code, default_message = "NO_RESCHEDULE_REQUEST", "no move of this order is waiting for an answer"
+
+
+class NotAnOccurrence(RuleViolation):
+    code, default_message = "NOT_AN_OCCURRENCE", "the plan has no visit on that date"
+
+
+class TooManyPlans(RuleViolation):
+    code, default_message = "TOO_MANY_PLANS", "you already have as many plans as one customer may"

@@ -145,3 +145,11 @@ def unwrap_sqs_record(body: str) -> DomainEvent:
 # {order fields…, "worker_id", "previous_worker_id", "days_served", "reason"}.
 ENGAGEMENT_EVENTS = ("OrderBalancePaid", "OrderWorkerReplaced")
 DETAIL_TYPES += ENGAGEMENT_EVENTS
+
+# --- rescheduling and recurring plans (issue 13) ---
+# Order events of a move in time (the order detail, plus "previous_start", or "requested_start"): a move at once
+# or after the worker's consent (OrderRescheduled), a move waiting for the worker (RescheduleRequested), and the
+# worker's refusal (RescheduleRejected). Recurring plans tell customers through NotificationRequested.
+RESCHEDULE_EVENTS = ("OrderRescheduled", "RescheduleRequested", "RescheduleRejected")
+ORDER_EVENTS += RESCHEDULE_EVENTS
+DETAIL_TYPES += RESCHEDULE_EVENTS

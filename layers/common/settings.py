@@ -354,6 +354,24 @@ class Settings(BaseSettings):
     )  # the balance (尾款) is due this long before the first day
     engagement_free_replacements: int = Field(1, ge=0)  # 换人 a customer may ask for per order, free
 
+    # --- booking: rescheduling and recurring plans (issue 13) ---
+    # A customer's move of an accepted order happens at once while both starts are more than this far ahead;
+    # closer, it waits for the worker's consent (API.md "Long engagements, recurring plans, rescheduling").
+    reschedule_free_hours: int = Field(24, ge=0)
+    # Recurring plans: each occurrence becomes an ordinary order this many days ahead (the rolling horizon; at
+    # most the booking horizon), by the plan-occurrences job, which runs every plan_job_every_minutes.
+    plan_horizon_days: int = Field(7, ge=1, le=30)
+    plan_job_every_minutes: int = Field(60, ge=5, le=1440)
+    plan_due_shards: int = Field(4, ge=1, le=32)  # partitions of the due index (only ever raise it)
+    plan_upcoming_shown: int = Field(4, ge=1, le=20)  # occurrences a plan shows ahead
+    plan_max_occurrences: int = Field(
+        104, ge=1
+    )  # a count (or an end date) at most this many occurrences away
+    plans_per_customer: int = Field(10, ge=1)  # plans a customer may have active or paused
+    # The public-holiday ranges of ``analytics_holidays`` (by name) on which no plan occurrence is booked: the
+    # Spring Festival, when workers are home (the occurrence is skipped, not moved).
+    plan_skip_holidays: tuple[str, ...] = ("春节",)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

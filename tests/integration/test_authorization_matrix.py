@@ -177,6 +177,24 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/dev/jobs/{name}"): ANYONE,
     ("POST", "/v1/dev/payments/{order_id}/succeed"): ANYONE,
 }
+# issue 13: rescheduling (an order's own customer asks, its own worker answers) and recurring plans (a customer's
+# own; another customer's plan is 404 like an unknown one, checked in tests/integration/test_plans.py).
+EXPECTED.update(
+    {
+        ("POST", "/v1/orders/{order_id}/reschedule"): own_order(
+            "customer", {"start": "2030-01-07T10:00:00+08:00"}
+        ),
+        ("POST", "/v1/worker/orders/{order_id}/reschedule/accept"): own_order("worker"),
+        ("POST", "/v1/worker/orders/{order_id}/reschedule/reject"): own_order("worker"),
+        ("POST", "/v1/plans"): CUSTOMER,
+        ("GET", "/v1/plans"): CUSTOMER,
+        ("GET", "/v1/plans/{plan_id}"): CUSTOMER,
+        ("POST", "/v1/plans/{plan_id}/skip"): CUSTOMER,
+        ("POST", "/v1/plans/{plan_id}/pause"): CUSTOMER,
+        ("POST", "/v1/plans/{plan_id}/resume"): CUSTOMER,
+        ("POST", "/v1/plans/{plan_id}/cancel"): CUSTOMER,
+    }
+)
 LOCAL_ONLY = {route for route in EXPECTED if route[1].startswith("/v1/dev/")}
 
 CALLERS = ("none", "customer", "other_customer", "worker", "other_worker", "operator")

@@ -25,6 +25,7 @@ def test_a_route_of_every_capability_is_served_after_its_lazy_load(api: Api, ope
         "marketing": api.get("/v1/me/points", token=customer),
         "analytics": api.get("/v1/admin/stats/overview", token=operator_token),
         "interviews": api.get("/v1/me/interviews", token=customer),
+        "plans": api.get("/v1/plans", token=customer),
     }
     capabilities = {p.parent.name for p in (ROOT / "functions").glob("*/manifest.py")}
     assert set(replies) == capabilities, "add a route of the new capability here"
