@@ -54,7 +54,7 @@ def admin_replace_worker(call: Call, order_id: str) -> Order:
         "order-replace-admin",
         Order,
         lambda: replacement.replace_by_operator(
-            order_id, call.body.worker_id, call.body.reason, now=call.now
+            order_id, call.body.worker_id, call.body.reason, operator_id=call.user_id, now=call.now
         ),
         order_id=order_id,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from common import audit
 from common.clock import business_tz, iso
 from common.db import cancellation_reasons, retry_conflicts
 from common.errors import (
@@ -75,7 +76,9 @@ def replace_by_customer(customer_id: str, order_id: str, reason: str, *, now: da
     raise NoWorkerAvailable()
 
 
-def replace_by_operator(order_id: str, worker_id: str, reason: str, *, now: datetime) -> Order:
+def replace_by_operator(
+    order_id: str, worker_id: str, reason: str, *, operator_id: str, now: datetime
+) -> Order:
     """An operator chooses the new worker (checked like a customer's choice); not counted as a free one."""
     item = store.get(order_id, consistent=True)
     if item is None:
@@ -91,11 +94,18 @@ def replace_by_operator(order_id: str, worker_id: str, reason: str, *, now: date
         lat=float(item.address["lat"]),
         lng=float(item.address["lng"]),
     )
-    return _hand_over(item, worker_id, left, reason, actor="operator", now=now)
+    return _hand_over(item, worker_id, left, reason, actor="operator", operator_id=operator_id, now=now)
 
 
 def _hand_over(
-    item: OrderItem, worker_id: str, left: list[Any], reason: str, *, actor: str, now: datetime
+    item: OrderItem,
+    worker_id: str,
+    left: list[Any],
+    reason: str,
+    *,
+    actor: str,
+    now: datetime,
+    operator_id: str | None = None,
 ) -> Order:
     previous = item.worker_id
     assert previous is not None
@@ -136,6 +146,8 @@ def _hand_over(
             tx.update(item, actions=actions, condition=condition)
             add_order_event(tx, "OrderWorkerReplaced", item, actor=actor, note=note, now=now, **detail)
             workers.hand_over_days(tx, previous, worker_id, left, item.id)
+            if operator_id is not None:
+                audit.add(tx, operator_id, "order.replace", f"order:{item.id}", detail, now)
 
     try:
         retry_conflicts(attempt)

@@ -25,6 +25,7 @@ PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/v1/admin/orders"): ("dispatcher", "finance", "support"),
     ("GET", "/v1/admin/orders/{order_id}"): ("dispatcher", "finance", "support"),
     ("POST", "/v1/admin/orders/{order_id}/reassign"): ("dispatcher",),
+    ("POST", "/v1/admin/orders/{order_id}/replace"): ("dispatcher",),  # an engagement's worker, 换人
     ("POST", "/v1/admin/orders/{order_id}/cancel"): ("dispatcher", "finance"),  # cancel with a refund
     # complaints
     ("GET", "/v1/admin/complaints"): ("dispatcher", "support"),

@@ -36,6 +36,7 @@ ACTIONS = (
     "worker.reinstate",
     "worker.violation",
     "order.reassign",
+    "order.replace",
     "order.cancel",
     "complaint.resolve",
     "appeal.decide",

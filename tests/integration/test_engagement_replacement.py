@@ -93,6 +93,9 @@ def test_replacements_beyond_the_free_ones_are_refused(world: World, wechatpay: 
         token=world.operator,
     )
     assert chosen.status == 200 and chosen.body["worker"]["id"] == world.worker("zhao").id
+    newest = world.api.get("/v1/admin/audit", token=world.operator).body["items"][0]
+    assert (newest["action"], newest["target"]) == ("order.replace", f"order:{order['id']}")
+    assert newest["details"]["worker_id"] == world.worker("zhao").id
 
 
 def test_an_hourly_order_has_no_replacement(world: World) -> None:
