@@ -153,6 +153,26 @@ def remove_hour_marks(tx: TransactWrite, worker_id: str, days: Sequence[date]) -
         tx.update(WeekItem(pk(worker_id), f"DAYS#{week.isoformat()}"), actions=actions)
 
 
+def move_hour_marks(
+    tx: TransactWrite, worker_id: str, added: Sequence[date], removed: Sequence[date], ttl_days: int
+) -> int:
+    """Add to the caller's transaction the day marks of an hourly order moved in time: +1 on ``hours_d`` of
+    each day it now touches (on condition that no engagement holds it), −1 on each day it no longer touches;
+    one update per week, since a transaction may touch an item once. Returns the operations added."""
+    weeks = by_week([*added, *removed])
+    taken, freed = set(added), set(removed)
+    for week, in_week in weeks.items():
+        actions = [_hours(d).add(1 if d in taken else -1) for d in in_week]
+        news = [d for d in in_week if d in taken]
+        if news:
+            actions.append(WeekItem.expires_at.set(_expiry(week, ttl_days)))
+        condition = _all([_held(d).does_not_exist() for d in news]) if news else None
+        key = WeekItem(pk(worker_id), f"DAYS#{week.isoformat()}")
+        tx.update(key, actions=actions, condition=condition)
+    assert taken.isdisjoint(freed)
+    return len(weeks)
+
+
 # --- reads ------------------------------------------------------------------------------------------------
 
 

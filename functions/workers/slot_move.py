@@ -12,6 +12,8 @@ from pynamodb.transactions import TransactWrite
 
 from functions.workers import rules, slot_store
 from functions.workers.calendar import held_slot_keys
+from functions.workers.day_store import by_week
+from functions.workers.slot_store import slot_days
 
 # A DynamoDB transaction takes at most 100 operations; the caller adds the order, its events and a request item.
 MAX_MOVE_OPERATIONS = 94
@@ -39,7 +41,8 @@ def move_slots(
     )
     added = [k for k in held if k not in set(before)]
     removed = [k for k in before if k not in set(held)]
-    operations = len(added) + len(removed) + 1
+    weeks = by_week(slot_days([*added, *removed]))  # the day marks: one week item each, at most
+    operations = len(added) + len(removed) + 1 + len(weeks)
     if operations > MAX_MOVE_OPERATIONS:
         raise RuleViolation(
             "this booking is too long to move in one step; cancel it and book again",

@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from common.db import Item
+from common.settings import get_settings
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from functions.workers.day_store import WeekItem, add_hour_marks, remove_hour_marks
+from functions.workers.day_store import WeekItem, add_hour_marks, move_hour_marks, remove_hour_marks
 from functions.workers.store import StatsItem, cancelled, pk, tx_connection
 
 
@@ -180,9 +181,19 @@ def add_move(
     expires_at: int,
 ) -> None:
     """Add to ``tx`` the move of an order's locks: each lock in ``added`` put only if free, each in ``removed``
-    deleted only if still this order's (or gone), and the order's active marker set to ``held`` (only if the
-    order holds this worker's time at all). Of two moves onto one slot, exactly one commits."""
+    deleted only if still this order's (or gone), the day marks of the days it leaves and reaches (a day an
+    engagement holds refuses the move), and the order's active marker set to ``held`` (only if the order holds
+    this worker's time at all). Of two moves onto one slot, exactly one commits."""
     key = pk(worker_id)
+    before = slot_days([*(k for k in held if k not in set(added)), *removed])
+    after = slot_days(held)
+    move_hour_marks(
+        tx,
+        worker_id,
+        [d for d in after if d not in before],
+        [d for d in before if d not in after],
+        get_settings().slot_lock_ttl_days,
+    )
     for sk in added:
         tx.save(
             SlotItem(key, sk, order_id=order_id, expires_at=expires_at),

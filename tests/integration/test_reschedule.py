@@ -16,6 +16,7 @@ from functions.booking import store as booking_store
 from functions.workers.calendar import booked
 from tests.integration.booking_helpers import World, event_tap, long_lived_tokens, make_world, operator, slot
 from tests.integration.conftest import Api
+from tests.integration.engagement_helpers import add_nanny_service, engage, morning
 from tests.integration.lifecycle_helpers import Flow, order_workflow
 
 
@@ -180,3 +181,20 @@ def test_the_workflow_of_a_moved_order_waits_for_the_new_start(flow: Flow) -> No
     assert rearmed.version > armed.version and rearmed.task_token != armed.task_token
     assert rearmed.status == "accepted" and rearmed.worker_id == flow.world.worker("wang").id
     assert "NoShow" not in flow.path(order["id"])
+
+
+def test_a_move_onto_a_day_an_engagement_holds_is_refused_and_a_day_left_is_free_for_one(
+    world: World,
+) -> None:
+    nanny = add_nanny_service(world)
+    order = booked_order(world, morning(3))
+    assert engage(world, nanny, "ben", morning(5), 3, "wang").status == 201
+
+    onto_held = reschedule(world, order["id"], morning(6))
+
+    assert onto_held.status == 409 and onto_held.body["error"]["code"] == "SLOT_TAKEN"
+    assert booking_store.get(order["id"], consistent=True).start == order["start"]
+    assert engage(world, nanny, "cat", morning(3), 1, "wang").status == 409  # the hourly order's day
+    assert reschedule(world, order["id"], morning(9)).status == 200
+    assert engage(world, nanny, "cat", morning(3), 2, "wang").status == 201  # the day it left
+    assert engage(world, nanny, "dan", morning(9), 1, "wang").status == 409  # the day it reached
