@@ -45,8 +45,8 @@ def test_a_weekly_cleaning_plan_becomes_orders_when_the_job_runs(stack: StackCli
     plan = stack.post("/v1/plans", body, token=token)
     assert plan.status == 201, plan.body
     assert plan.body["status"] == "active" and plan.body["upcoming"][0]["date"] == visit.isoformat()
-    ran = stack.post("/v1/dev/jobs/plan-occurrences")
-    assert ran.status == 200 and ran.body["result"]["booked"] >= 1, ran.body
+    ran = stack.post("/v1/dev/jobs/plan-occurrences")  # (the stack's ticker may have run it already)
+    assert ran.status == 200 and ran.body["job"] == "plan-occurrences", ran.body
     upcoming = stack.get(f"/v1/plans/{plan.body['id']}", token=token).body["upcoming"]
     first = upcoming[0]
     assert first["status"] == "booked" and first["order_id"]
