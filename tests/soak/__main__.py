@@ -40,7 +40,7 @@ def soak(orders: int, *, workers: int = 12, threads: int = 6, progress: bool = F
         "duration_s": round(duration, 1),
         "requests": sum(run.http.sent.values()),
         "by_status": dict(run.http.sent),
-        "retried_429_503": run.http.retried,
+        "retried": run.http.retried,
         "internal_errors": run.http.internal_errors,
         "standin_errors": run.http.standin_errors,
         "log_lines": len(log.splitlines()),
@@ -52,7 +52,7 @@ def report(figures: dict[str, Any]) -> str:
     lines = [
         f"soak: {figures['orders']} orders in {figures['duration_s']} s, {figures['requests']} requests "
         f"({', '.join(f'{k} {v}' for k, v in sorted(figures['by_status'].items()))}; "
-        f"{figures['retried_429_503']} answered 429/503 and sent again; {figures['internal_errors']} other 5xx; "
+        f"{figures['retried']} answered 429/502/503 and sent again; {figures['internal_errors']} other 5xx; "
         f"{figures['standin_errors']} stand-in deliveries timed out and were sent again)",
         f"  {figures['requests'] / max(figures['duration_s'], 0.1):.1f} requests/s",
         "  paths: " + ", ".join(f"{p} {n}" for p, n in figures["paths"].items()),

@@ -56,7 +56,8 @@ STACK_ENV = {
 
 
 class Http(JsonCalls):
-    """JSON over HTTP with a session per thread; 429/503 retried after ``Retry-After``; requests counted."""
+    """JSON over HTTP with a session per thread; 429/503 retried after ``Retry-After`` and 502 (WeChat, WeChat
+    Pay unavailable: "try again") after a second, as the apps do; requests counted."""
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
@@ -85,12 +86,12 @@ class Http(JsonCalls):
             resp = session.request(method, self.base_url + path, json=body, headers=hdrs, timeout=60)
             with self._lock:
                 self.sent[f"{resp.status_code // 100}xx"] += 1
-                failed = resp.status_code >= 500 and resp.status_code != 503
+                failed = resp.status_code >= 500 and resp.status_code not in (502, 503)
                 if path.startswith("/v1/dev/"):
                     self.standin_errors += failed
                 else:
                     self.internal_errors += failed
-            if resp.status_code not in (429, 503):
+            if resp.status_code not in (429, 502, 503):  # rate limited, WeChat unavailable, busy: try again
                 break
             with self._lock:
                 self.retried += 1
