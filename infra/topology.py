@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from common.events import (
+    ENGAGEMENT_EVENTS,
     IDENTITY_EVENTS,
     MARKETING_EVENTS,
     NOTIFICATION_EVENTS,
@@ -42,7 +43,7 @@ __all__ = ["EVENT_QUEUES", "EventQueue", "queue_name"]
 
 
 # notifications: every order move tells the customer, the worker or the operators (functions/notifications).
-EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS + NOTIFICATION_EVENTS),)
+EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS + ENGAGEMENT_EVENTS + NOTIFICATION_EVENTS),)
 
 
 # booking: the order workflow's technical failures (after retries), for operators to see (no consumer: the queue is

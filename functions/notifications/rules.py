@@ -426,6 +426,21 @@ def _rescheduled(ev: _Event) -> list[Notice]:
     ]
 
 
+def _balance_paid(ev: _Event) -> list[Notice]:
+    """Issue 13: an engagement's balance (尾款) paid tells the customer the engagement is fully paid."""
+    paid = int((ev.e.model_extra or {}).get("paid_fen") or 0)
+    return [
+        Notice(
+            role="customer",
+            user_id=ev.e.customer_id,
+            kind="order_balance_paid",
+            title="尾款支付成功",
+            body=f"您已支付{ev.svc}的尾款¥{yuan(paid)}，服务将于{ev.when}开始。",
+            data=ev.data(paid_fen=paid),
+        )
+    ]
+
+
 _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderCreated": _created,
     "OrderPaid": _paid,
@@ -435,6 +450,8 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderCancelled": _cancelled,
     "OrderDeclined": _declined,
     "OrderReassigned": _reassigned,
+    "OrderWorkerReplaced": _reassigned,  # 换人: the customer, the new worker and the one who leaves are told
+    "OrderBalancePaid": _balance_paid,
     "OrderNoShow": _no_show,
     "ComplaintFiled": _complaint_filed,
     "ComplaintResolved": _complaint_resolved,

@@ -127,3 +127,25 @@ def test_at_settlement_each_worker_is_paid_for_the_days_served(
     li_fen = ledger_store.balance(ledger.worker_account(li.id, "available"))
     assert (wang_fen, li_fen) == (earning * 3 // 5, earning - earning * 3 // 5)
     assert ledger_store.ledger_sum() == 0 and ledger_store.audit() == []
+
+
+def test_a_replacement_tells_the_customer_the_new_worker_and_the_one_who_leaves(
+    world: World, wechatpay: WeChatPayStandIn, events
+) -> None:
+    order = accepted_engagement(world, wechatpay)
+    into_day(order, 2)
+    events.deliver()  # what the booking and payments told already
+
+    reply = world.api.post(
+        f"/v1/orders/{order['id']}/replace", {"reason": "换人"}, token=world.customer("amy").token
+    )
+    assert reply.status == 200, reply.body
+    events.deliver()
+
+    def kinds(path: str, token: str) -> list[str]:
+        items = world.api.get(path, token=token).body["items"]
+        return [n["kind"] for n in items if n["data"].get("order_id") == order["id"]]
+
+    assert "order_reassigned" in kinds("/v1/me/notifications", world.customer("amy").token)
+    assert "order_reassigned" in kinds("/v1/worker/notifications", world.worker("wang").token)
+    assert "new_order" in kinds("/v1/worker/notifications", world.worker("li").token)
