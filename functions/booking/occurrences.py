@@ -4,9 +4,10 @@ never become two orders; a skipped or cancelled occurrence's order is cancelled 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from common.errors import InvalidTransition
+from common.settings import get_settings
 
 from functions.booking import moves, rules, service, store
 from functions.booking.models import Order, OrderRequest
@@ -26,12 +27,24 @@ def book_occurrence(
     if existing is not None:
         return to_order(owned_by_customer(existing, customer_id)), False
     try:
-        return service.create_order(customer_id, req, now=now, new_id=lambda: order_id), True
+        pay_within = occurrence_pay_within(req.start, now=now)
+        return service.create_order(
+            customer_id, req, now=now, new_id=lambda: order_id, pay_within=pay_within
+        ), True
     except InvalidTransition:  # the order's own condition failed: a concurrent run wrote it first
         written = store.get(order_id, consistent=True)
         if written is None:
             raise
         return to_order(owned_by_customer(written, customer_id)), False
+
+
+def occurrence_pay_within(start: datetime, *, now: datetime) -> timedelta:
+    """How long the customer has to pay a plan's visit booked ``now``: until ``settings.plan_pay_before_start_hours``
+    before its start (the job books visits days ahead, and nobody is watching the app then), but never less than
+    an ordinary order's ``payment_timeout_seconds``."""
+    s = get_settings()
+    until = start - timedelta(hours=s.plan_pay_before_start_hours)
+    return max(timedelta(seconds=s.payment_timeout_seconds), until - now)
 
 
 def cancel_occurrence(customer_id: str, order_id: str, reason: str, *, now: datetime) -> Order | None:

@@ -74,10 +74,19 @@ def quote(customer_id: str, req: QuoteRequest, *, now: datetime) -> Quote:
     return _priced(customer_id, req, now=now)[2]
 
 
-def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: Callable[[], str]) -> Order:
+def create_order(
+    customer_id: str,
+    req: OrderRequest,
+    *,
+    now: datetime,
+    new_id: Callable[[], str],
+    pay_within: timedelta | None = None,
+) -> Order:
     """Book: check the time rules, price it, hold the worker's slots with the order in one transaction, start the
-    order's workflow. Without ``worker_id`` the best free match is taken (the next one if it was just taken)."""
+    order's workflow. Without ``worker_id`` the best free match is taken (the next one if it was just taken).
+    The customer has ``pay_within`` to pay (default ``settings.payment_timeout_seconds``)."""
     s = get_settings()
+    pay_within = pay_within or timedelta(seconds=s.payment_timeout_seconds)
     service, ctx, _ = _priced(customer_id, req, now=now)
     if days.is_engagement(service.pricing.unit):
         return engagements.create_engagement(
@@ -135,7 +144,7 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
             channel=req.channel,
             ref_code=req.ref_code,
             created_at=iso(now),
-            pay_deadline=iso(now + timedelta(seconds=s.payment_timeout_seconds)),
+            pay_deadline=iso(now + pay_within),
             commission_percent=pricing.commission_percent(worker_id, s.platform_commission_percent),
             tried_workers=[worker_id],
             dispatches=1,
@@ -159,13 +168,15 @@ def create_order(customer_id: str, req: OrderRequest, *, now: datetime, new_id: 
                 raise refused from exc  # a discount's own write (the coupon, the points), not the slot
             if worker_id == candidates[-1][0]:
                 raise
-    _start_workflow(item, now=now)
+    _start_workflow(item, now=now, payment_timeout_seconds=int(pay_within.total_seconds()))
     return to_order(item)
 
 
-def _start_workflow(item: store.OrderItem, *, now: datetime) -> None:
+def _start_workflow(
+    item: store.OrderItem, *, now: datetime, payment_timeout_seconds: int | None = None
+) -> None:
     try:
-        workflow.start(item.id)
+        workflow.start(item.id, payment_timeout_seconds=payment_timeout_seconds)
     except Exception:
         # Without its workflow the order would hold the slot forever: give the slot back and say so.
         logger.exception("could not start the order workflow", extra={"order_id": item.id})

@@ -28,13 +28,14 @@ def _client() -> Any:
 on_restore(_client.cache_clear)  # SnapStart: no connection from the snapshot
 
 
-def execution_input(order_id: str) -> dict[str, Any]:
-    """The execution input: the order id and every duration and limit the workflow uses."""
+def execution_input(order_id: str, *, payment_timeout_seconds: int | None = None) -> dict[str, Any]:
+    """The execution input: the order id and every duration and limit the workflow uses (the wait for payment
+    ``payment_timeout_seconds`` when the order has its own, as a plan's visit does)."""
     s = get_settings()
     return {
         "order_id": order_id,
         "settings": {
-            "payment_timeout_seconds": s.payment_timeout_seconds,
+            "payment_timeout_seconds": payment_timeout_seconds or s.payment_timeout_seconds,
             "acceptance_timeout_seconds": s.acceptance_timeout_seconds,
             "start_grace_seconds": s.start_grace_seconds,
             "completion_grace_seconds": s.completion_grace_seconds,
@@ -46,7 +47,7 @@ def execution_input(order_id: str) -> dict[str, Any]:
     }
 
 
-def start(order_id: str) -> str | None:
+def start(order_id: str, *, payment_timeout_seconds: int | None = None) -> str | None:
     """Start the order's execution; its ARN, or None where no state machine is configured (the HTTP-only tests).
     Starting twice with the same input is harmless (the execution is named by the order id)."""
     arn = get_settings().state_machine_arn
@@ -55,7 +56,9 @@ def start(order_id: str) -> str | None:
         return None
     try:
         started = _client().start_execution(
-            stateMachineArn=arn, name=order_id, input=json.dumps(execution_input(order_id))
+            stateMachineArn=arn,
+            name=order_id,
+            input=json.dumps(execution_input(order_id, payment_timeout_seconds=payment_timeout_seconds)),
         )
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":

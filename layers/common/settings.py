@@ -371,6 +371,9 @@ class Settings(BaseSettings):
     # The public-holiday ranges of ``analytics_holidays`` (by name) on which no plan occurrence is booked: the
     # Spring Festival, when workers are home (the occurrence is skipped, not moved).
     plan_skip_holidays: tuple[str, ...] = ("春节",)
+    # A plan's visit is paid like any order, but the customer has until this long before its start (not the
+    # ordinary payment_timeout_seconds: the job books visits days ahead); unpaid then, it is cancelled.
+    plan_pay_before_start_hours: int = Field(24, ge=1, le=168)
 
 
 @lru_cache(maxsize=1)

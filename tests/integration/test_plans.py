@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import boto3
 import pytest
 from common.clock import business_tz, clock
 from common.settings import get_settings
@@ -18,8 +19,9 @@ from functions.booking import mark_paid
 from functions.plans import run_due
 from functions.plans.rules import WEEKDAYS
 from infra.local.atomic_dynamodb import make_dynamodb_atomic
-from tests.integration.booking_helpers import World, long_lived_tokens, make_world, operator
+from tests.integration.booking_helpers import World, long_lived_tokens, make_world, operator, slot, wait_for
 from tests.integration.conftest import Api
+from tests.integration.lifecycle_helpers import order_workflow
 from tests.integration.marketing_helpers import run_job
 
 HORIZON_DAYS = 10  # two weekly visits two days apart from today fall inside it: today + 2 and today + 9
@@ -265,3 +267,31 @@ def test_a_visit_booked_by_a_run_that_read_the_plan_before_it_was_cancelled_is_c
     assert [o["status"] for o in orders] == [
         "cancelled"
     ]  # booked, then cancelled: the plan no longer wants it
+
+
+def test_a_visit_can_be_paid_until_a_day_before_it_while_an_ordinary_order_waits_the_usual_minutes(
+    wechat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLAN_HORIZON_DAYS", str(HORIZON_DAYS))
+    with order_workflow(wechat, monkeypatch) as flow:
+        flow.settings(payment_timeout_seconds=2)
+        plan = new_plan(flow.world)
+        assert run_job("plan-occurrences")["booked"] == 2
+        visit = plan_of(flow.world, plan["id"])["upcoming"][0]
+        ordinary = flow.world.book("amy", slot(5), worker="li").body
+
+        cancelled = wait_for(
+            lambda: order_of(flow.world, ordinary["id"])["status"] == "cancelled",
+            "the ordinary order to lapse",
+        )
+        assert cancelled
+        order = order_of(flow.world, visit["order_id"])
+        assert order["status"] == "pending_payment"
+        start = datetime.fromisoformat(order["start"])
+        hours = get_settings().plan_pay_before_start_hours
+        assert datetime.fromisoformat(order["pay_deadline"]) == start - timedelta(hours=hours)
+        described = boto3.client("stepfunctions").describe_execution(
+            executionArn=flow.execution_arn(order["id"])
+        )
+        waited = json.loads(described["input"])["settings"]["payment_timeout_seconds"]
+        assert abs(waited - (start - timedelta(hours=hours) - clock.now()).total_seconds()) < 120
