@@ -6,21 +6,19 @@ Each takes ``now`` and ids as arguments; the rules are in ``rules``, the items i
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from common.clock import business_tz, iso
-from common.errors import NotFound, NoWorkerAvailable, RuleViolation, SlotTaken
+from common.clock import business_tz
+from common.errors import NotFound, NoWorkerAvailable, RuleViolation
 from common.log import logger
 from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
-from pynamodb.transactions import TransactWrite
 
 from functions import catalog, identity, matching, workers
-from functions.booking import days, engagements, moves, pricing, rules, store, workflow
-from functions.booking.assign import hold, worker_name
+from functions.booking import days, engagements, moves, placing, pricing, rules, store, workflow
+from functions.booking.assign import worker_name
 from functions.booking.models import (
     Order,
     OrderPaymentView,
@@ -30,8 +28,7 @@ from functions.booking.models import (
     Quote,
     QuoteRequest,
 )
-from functions.booking.order_events import add_order_event
-from functions.booking.policy import match_id, match_name, priced_order, priority_for, time_rules
+from functions.booking.policy import match_id, match_name, priority_for, time_rules
 from functions.booking.views import orders_page, owned_by_customer, to_order
 
 
@@ -114,60 +111,20 @@ def create_order(
         candidates = [(match_id(m), match_name(m)) for m in matches]
         if not candidates:
             raise NoWorkerAvailable()
-    order_id = new_id()
-    snapshot = {
-        "id": service.id,
-        "name": service.name,
-        "category_id": service.category_id,
-        "unit": service.pricing.unit,
-        "unit_price_fen": service.pricing.unit_price_fen,
-        "duration_minutes": service.duration_minutes,
-    }
-    for worker_id, name in candidates:
-        ctx = dataclasses.replace(ctx, worker_id=worker_id)  # the price and commission follow the worker
-        price = pricing.quote(ctx)
-        item = store.new_order(
-            id=order_id,
-            status=rules.PENDING_PAYMENT,
-            customer_id=customer_id,
-            worker_id=worker_id,
-            worker_name=name,
-            service=snapshot,
-            address=address.model_dump(mode="json"),
-            price=price.model_dump(mode="json"),
-            units=req.units,
-            start=iso(start),
-            end=iso(end),
-            note=req.note or None,
-            coupon_id=req.coupon_id,
-            points=req.points,
-            channel=req.channel,
-            ref_code=req.ref_code,
-            created_at=iso(now),
-            pay_deadline=iso(now + pay_within),
-            commission_percent=pricing.commission_percent(worker_id, s.platform_commission_percent),
-            tried_workers=[worker_id],
-            dispatches=1,
-            timeline=[store.entry(iso(now), rules.PENDING_PAYMENT, "customer", "order placed")],
-        )
-
-        def write(tx: TransactWrite, item: store.OrderItem = item) -> None:
-            tx.save(item, condition=store.OrderItem.PK.does_not_exist())
-            add_order_event(tx, "OrderCreated", item, actor="customer", note="order placed", now=now)
-
-        def discounts(
-            tx: TransactWrite, item: store.OrderItem = item, ctx: pricing.PricingContext = ctx
-        ) -> None:
-            pricing.reserve_discounts(tx, ctx, priced_order(item))
-
-        try:
-            hold(write, worker_id, start, end, order_id, extra=discounts)
-            break
-        except SlotTaken as exc:
-            if (refused := pricing.refusal(ctx, priced_order(item))) is not None:
-                raise refused from exc  # a discount's own write (the coupon, the points), not the slot
-            if worker_id == candidates[-1][0]:
-                raise
+    item = placing.place_first_free(
+        candidates,
+        ctx,
+        order_id=new_id(),
+        customer_id=customer_id,
+        req=req,
+        service=service,
+        address=address,
+        start=start,
+        end=end,
+        now=now,
+        pay_within=pay_within,
+        note="order placed",
+    )
     _start_workflow(item, now=now, payment_timeout_seconds=int(pay_within.total_seconds()))
     return to_order(item)
 
