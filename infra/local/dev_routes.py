@@ -33,6 +33,7 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 dev = Blueprint(__name__)
 _jobs: dict[str, schedules.Job] = {}
 _settle: list[Callable[[], int]] = []
+_on_clock: list[Callable[[datetime], object]] = []
 TAGS = ("dev",)
 
 
@@ -46,12 +47,19 @@ def local_route(
     return route(dev, path, method, auth=None, **options)
 
 
-def install(app: Chalice, jobs: dict[str, schedules.Job], settle: Callable[[], int] | None = None) -> None:
+def install(
+    app: Chalice,
+    jobs: dict[str, schedules.Job],
+    settle: Callable[[], int] | None = None,
+    on_clock: Callable[[datetime], object] | None = None,
+) -> None:
     """Register the local-only routes onto ``app`` (once), running ``jobs`` on demand, each after ``settle``
-    (the stack delivering the events written so far)."""
+    (the stack delivering the events written so far); a clock move calls ``on_clock`` with the new time
+    before it answers (the ticker running the jobs the move made due)."""
     _jobs.clear()
     _jobs.update(jobs)
     _settle[:] = [settle] if settle else []
+    _on_clock[:] = [on_clock] if on_clock else []
     if "/v1/dev/clock" not in app.routes:
         app.register_blueprint(dev)
 
@@ -115,12 +123,16 @@ def move_clock(call: Call) -> ClockView:
 
     Send `now` (an instant with an offset) or `advance_minutes`, not both. Workflow timers (the payment and
     acceptance waits) keep their own durations: the clock moves what the rules see, not when timers fire.
+    The scheduled jobs the move made due (an hourly one when it crosses an hour) have run when it answers.
     """
     change: ClockChange = call.body
     target = change.now or clock.now() + timedelta(minutes=change.advance_minutes or 0)
     if not EARLIEST <= target < LATEST:
         raise RuleViolation("the clock stays between 2000 and 2100", code="CLOCK_OUT_OF_RANGE")
-    return ClockView(now=iso(clock.set(target)))
+    moved = clock.set(target)
+    for hook in _on_clock:
+        hook(moved)
+    return ClockView(now=iso(moved))
 
 
 @local_route("/v1/dev/jobs/{name}", "POST", response=JobRun)

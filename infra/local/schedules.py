@@ -197,6 +197,7 @@ class Ticker:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="schedule-ticker", daemon=True)
         self._last: datetime | None = None
+        self._ticking = threading.Lock()  # the thread's ticks and a clock move's (``POST /v1/dev/clock``)
 
     def start(self) -> Ticker:
         self._reset(clock.now())
@@ -211,6 +212,10 @@ class Ticker:
 
     def tick(self, now: datetime) -> list[str]:
         """Run every job due at ``now``; returns their names."""
+        with self._ticking:
+            return self._tick(now)
+
+    def _tick(self, now: datetime) -> list[str]:
         if self._last is None or now < self._last:  # the clock was set back: count again from now
             self._reset(now)
         self._last = now

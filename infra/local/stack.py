@@ -126,7 +126,7 @@ class LocalStack:
         self.jobs = schedules.jobs(app)
         ticker = schedules.Ticker(self.jobs).start()
         self.on_stop(ticker.stop)
-        dev_routes.install(app, self.jobs, settle=self.settle)
+        dev_routes.install(app, self.jobs, settle=self.settle, on_clock=ticker.tick)
         self.listener.serve(app)
 
     def settle(self, rounds: int = 20) -> int:
