@@ -25,6 +25,7 @@ from typing import Any
 from bench import env
 from bench.meter import metered
 from bench.scenarios import SCENARIOS, Endpoint
+from bench.seeding import seeding
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -62,7 +63,8 @@ def run_scenario(name: str, repeat: int) -> list[dict[str, Any]]:
         print(f"{name}: size {size}")
         with env.fresh_aws():
             t0 = time.perf_counter()
-            ctx = module.seed(size)
+            with seeding():
+                ctx = module.seed(size)
             rss = resident_mb()
             print(f"  seeded in {time.perf_counter() - t0:.1f} s, {rss:.0f} MB resident")
             with Client(app) as client:

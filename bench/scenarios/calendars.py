@@ -20,7 +20,7 @@ from common.ids import new_id
 from common.settings import get_settings
 
 from bench.scenarios import Endpoint, progress
-from bench.scenarios.marketing import _without_stream_records, _without_table_copies
+from bench.scenarios.marketing import _without_table_copies
 from bench.scenarios.matching import ADDRESS, SH, _catalog, _customer, _record
 from bench.scenarios.orders import _orders
 from functions.booking import service as booking_service
@@ -106,7 +106,6 @@ def seed(size: int) -> dict[str, Any]:
     from infra.local import dev_routes, schedules
 
     dev_routes.install(app, schedules.jobs(app))  # POST /v1/dev/jobs/{name}, as the local stack has it
-    _without_stream_records()
     _without_table_copies()
     ids = _catalog()
     day0 = _day0()

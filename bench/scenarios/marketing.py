@@ -16,7 +16,6 @@ from typing import Any
 
 from common.auth import issue_token
 from common.clock import clock, iso
-from common.settings import get_settings
 
 from bench.scenarios import Endpoint, progress
 from bench.scenarios.matching import SH, _catalog, _customer
@@ -122,16 +121,6 @@ def _seed_bench_customer() -> str:
     return customer
 
 
-def _without_stream_records() -> None:
-    """moto keeps every stream record in memory, and 100,000 customers' seed through the stream holds gigabytes.
-    The jobs never read the stream (the relay is not what is measured), so the bench's moto table keeps none."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
-
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table(get_settings().table_name)
-    table.stream_shard = None
-
-
 def _without_table_copies() -> None:
     """moto deep-copies the whole table before every TransactWriteItems (for its rollback), which at 100,000
     customers makes each job's small transactions take seconds and gigabytes: a cost of the stand-in, not of
@@ -154,7 +143,6 @@ def seed(size: int) -> dict[str, Any]:
     from infra.local import dev_routes, schedules
 
     dev_routes.install(app, schedules.jobs(app))  # POST /v1/dev/jobs/{name}, as the local stack has it
-    _without_stream_records()
     _without_table_copies()
     ids = _catalog()
     day0 = _day0()

@@ -10,6 +10,7 @@ from chalice.test import Client
 
 from bench.meter import metered
 from bench.scenarios import matching as scenario
+from bench.seeding import seeding
 from tests.integration.conftest import Api
 
 
@@ -41,3 +42,24 @@ def test_bulk_written_workers_are_matched_and_far_away_ones_cost_nothing(api: Ap
     assert all(len(ids) >= 5 for _, _, ids in near_only)
     assert with_others == near_only  # the same calls, the same items read, the same workers
     assert all(calls <= 16 for calls, _, _ in near_only)
+
+
+def test_the_bench_seeding_straight_into_moto_writes_what_batch_writes_write(
+    api: Api, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(scenario, "NEAR", 400)
+    with seeding(), metered() as during:
+        ctx = scenario.seed(400)
+    seeded = [_match(api.client, ctx, i) for i in range(2)]
+    with metered() as after:  # through boto3 again once seeding is over
+        scenario.store.bulk_put(
+            scenario._record(
+                n, *scenario.ADDRESS, [("cat_cleaning", "保洁")], "2026-01-01T00:00:00+08:00", "2026-01-01"
+            )
+            for n in range(2000, 2003)
+        )
+
+    assert all(len(ids) >= 5 for _, _, ids in seeded)  # the same items and index entries: workers are matched
+    assert all(calls <= 16 for calls, _, _ in seeded)
+    assert during.calls < 10  # the 400 workers' batches never went through botocore
+    assert after.calls == 1 and scenario.store.get_stats("w0002001") is not None
