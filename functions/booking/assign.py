@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from common.db import cancellation_reasons, retry_conflicts
+from common.db import cancellation_reasons, only_conflicts, retry_conflicts
 from common.errors import InvalidTransition, NotFound, SlotTaken
 from common.log import logger
 from pynamodb.exceptions import TransactWriteError
@@ -43,7 +43,8 @@ def hold(
     engagement, the lock of each of its ``days``).
 
     ``SlotTaken`` if the worker is booked for part of that time (or at their limit of concurrent orders);
-    ``InvalidTransition`` if the order's own condition failed (it moved meanwhile).
+    ``InvalidTransition`` if the order's own condition failed (it moved meanwhile); the transaction's error
+    itself while it was cancelled only by other transactions after the retries (a transient 503, not a refusal).
     """
 
     def attempt() -> None:
@@ -60,9 +61,9 @@ def hold(
         retry_conflicts(attempt)
     except TransactWriteError as exc:
         reasons = cancellation_reasons(exc)
-        if not reasons:
+        if not reasons or only_conflicts(exc):  # still contended after the retries: 503, the client retries
             raise
         if reasons[0] == "ConditionalCheckFailed":
             raise InvalidTransition("the order changed meanwhile; reload it") from exc
-        logger.info("slot hold refused", extra={"order_id": order_id, "reasons": reasons})
+        logger.warning("slot hold refused", extra={"order_id": order_id, "reasons": reasons})
         raise SlotTaken() from exc
