@@ -206,7 +206,10 @@ class Soak:
         first = len(self.orders)
         wave = [Order(first + i, PATHS[(first + i) % len(PATHS)], "", "", workers[i]) for i in range(size)]
         self.orders += wave
-        self._pool(lambda o: self.early(o, start), wave)
+        # Every order of the wave is booked before any is declined: a declined order goes to the best free
+        # worker, who must not be one whose own order of the wave is still to be booked.
+        self._pool(lambda o: self.book(o, start), wave)
+        self._pool(self.early, wave)
         self.http.ok("POST", "/v1/dev/clock", {"now": (start - timedelta(minutes=30)).isoformat()})
         self._pool(self.late, wave)
         for order in wave:
@@ -215,8 +218,8 @@ class Soak:
                 path = f"/v1/admin/complaints/{order.complaint_id}/resolve"
                 self.http.ok("POST", path, resolution, token=self.operator)
 
-    def early(self, order: Order, start: datetime) -> None:
-        """Booking up to acceptance, and the cancellations before service."""
+    def book(self, order: Order, start: datetime) -> None:
+        """The customer, the address and the order (with a coupon or points where the path uses them)."""
         h = self.http
         order.customer_name = f"oSoak{self.tag}c{order.index:05d}"
         order.customer = h.ok(
@@ -259,6 +262,10 @@ class Soak:
             order.notes.append(f"second use refused {again.status}")
             if again.status < 400:
                 raise AssertionError(f"order {order.id}: a coupon or points spent twice: {again.body}")
+
+    def early(self, order: Order) -> None:
+        """Payment up to acceptance, and the cancellations before service."""
+        h = self.http
         if order.path == "not_paid_in_time":
             return
         if order.path == "cancelled_before_payment":
