@@ -73,3 +73,27 @@ def test_fifty_concurrent_orders_for_overlapping_times_of_one_worker_book_exactl
     assert Counter(results) == {(201, ""): 1, (409, "SLOT_TAKEN"): RACERS - 1}
     board = world.api.get(f"/v1/admin/orders?worker_id={wang.id}", token=world.operator).body["items"]
     assert len(board) == 1 and board[0]["status"] == "pending_payment"
+
+
+def test_a_booking_still_contended_after_its_retries_asks_to_be_sent_again_and_writes_nothing(
+    world: World,
+) -> None:
+    from tests.faults import FAULTS, FaultInjector
+
+    wang, li = world.worker("wang"), world.customer("li")
+    body = {
+        "service_id": world.service_id,
+        "start": slot(4),
+        "units": 2,
+        "address_id": world.addresses["li"],
+        "worker_id": wang.id,
+    }
+    conflicts = tuple(f for f in FAULTS if f.kind == "dynamodb.conflict")
+    with FaultInjector(1.0, faults=conflicts, backoff_scale=0.01) as faults:
+        contended = world.api.post("/v1/orders", body, token=li.token)
+
+    assert faults.injected["dynamodb.conflict"] >= 2  # retried before giving up
+    assert contended.status == 503 and contended.body["error"]["code"] == "SERVICE_UNAVAILABLE"
+    assert contended.headers.get("Retry-After")
+    assert world.api.get(f"/v1/admin/orders?worker_id={wang.id}", token=world.operator).body["items"] == []
+    assert world.api.post("/v1/orders", body, token=li.token).status == 201  # the slot was never held
