@@ -46,7 +46,7 @@ SETTLED = {"settled", "settled_with_coupon", "settled_with_points", "declined_an
 # The stack the soak runs on: workflow waits short enough for a run, tokens that outlive the clock's moves, and
 # the abuse limits off (thousands of logins from one address are the soak, not an attack).
 STACK_ENV = {
-    "PAYMENT_TIMEOUT_SECONDS": "20",
+    "PAYMENT_TIMEOUT_SECONDS": "90",  # a wave is booked before it is paid
     "ACCEPTANCE_TIMEOUT_SECONDS": "300",
     "DISPUTE_WINDOW_SECONDS": "3",
     "DISPUTE_RECHECK_SECONDS": "1",
