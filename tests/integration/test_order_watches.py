@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from common.clock import clock
 
-from functions.booking import mark_paid, watch_store
-from functions.booking.exception_queue import raise_exception
+from functions.booking import mark_paid, raise_exception, watch_store
 from functions.booking.watches import sync
 from tests.integration.booking_helpers import World, long_lived_tokens, make_world, operator, slot
 from tests.integration.conftest import Api
