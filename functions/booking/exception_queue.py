@@ -58,11 +58,15 @@ def add_exception(
 def raise_exception(order_id: str, kind: str, since: datetime, reason: str, now: datetime) -> bool:
     """Put the order in the operators' queue for ``kind`` (since ``since``, with ``reason``; empty: the kind's
     standard reason); the operators are told. Once per order and kind: False if it was raised before."""
-    item = moves.load(order_id)
+    return raise_for(moves.load(order_id), kind, since=since, reason=reason, now=now)
+
+
+def raise_for(item: OrderItem, kind: str, *, since: datetime, reason: str, now: datetime) -> bool:
+    """``raise_exception`` for an order already read."""
     exception = exception_of(item, kind, since=since, reason=reason, now=now)
     raised = watch_store.save_exception(exception, also=lambda tx: announce(tx, item, exception, now=now))
     if raised:
-        logger.info("order exception raised", extra={"order_id": order_id, "kind": kind})
+        logger.info("order exception raised", extra={"order_id": item.id, "kind": kind})
     return raised
 
 

@@ -72,8 +72,12 @@ def utc(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def watch_partition(order_id: str) -> str:
+    return f"WATCH#{order_id}"
+
+
 def watch_key(order_id: str, kind: str) -> tuple[str, str]:
-    return f"WATCH#{order_id}", kind
+    return watch_partition(order_id), kind
 
 
 def due_partition(shard: int) -> str:
@@ -105,7 +109,7 @@ def queue_partition(kind: str | None = None) -> str:
 
 def watches_of(order_id: str) -> list[WatchItem]:
     """The order's watches (one Query on its partition)."""
-    return list(WatchItem.query(watch_key(order_id, "")[0]))
+    return list(WatchItem.query(watch_partition(order_id)))
 
 
 def put_watch(order_id: str, kind: str, due_at: datetime, *, shards: int) -> None:
@@ -201,13 +205,7 @@ def resolve_exception(
         tx.update(item, actions=actions, condition=ExceptionItem.status == OPEN)
         also(tx)
 
-    try:
-        transact(build)
-    except TransactWriteError as exc:
-        if cancellation_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
-            return False
-        raise
-    return True
+    return _first_holds(build)
 
 
 def _put_once(item: Item, condition: Any, also: Callable[[TransactWrite], None]) -> bool:
@@ -215,6 +213,11 @@ def _put_once(item: Item, condition: Any, also: Callable[[TransactWrite], None])
         tx.save(item, condition=condition)
         also(tx)
 
+    return _first_holds(build)
+
+
+def _first_holds(build: Callable[[TransactWrite], None]) -> bool:
+    """Commit ``build``'s transaction; False if its first write's condition failed (nothing is written)."""
     try:
         transact(build)
     except TransactWriteError as exc:

@@ -101,7 +101,7 @@ def handle(
         fired = send_reminder(item, watch.kind, now=now)
         done["reminders" if fired else "already"] += 1
     else:
-        fired = exception_queue.raise_exception(item.id, watch.kind, due_at, "", now)
+        fired = exception_queue.raise_for(item, watch.kind, since=due_at, reason="", now=now)
         done["exceptions" if fired else "already"] += 1
     watch_store.drop_watch(watch)
 

@@ -5,8 +5,7 @@ through the dev routes."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ StackClient = stack_support.StackClient
 
 pytestmark = pytest.mark.e2e
 SERVICE = journey.SERVICE
+eventually = journey.eventually
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +29,6 @@ def visit_stack() -> Iterator[StackClient]:
     )
     yield client
     stack_support.stop_stack(client)
-
-
-def eventually(check: Callable[[], Any], what: str, limit_s: float = 30) -> Any:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def accepted_visit(stack: StackClient, worker: str, customer: str) -> tuple[dict, str, str]:
