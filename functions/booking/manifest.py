@@ -49,3 +49,15 @@ ROUTES += (
         "functions.booking.reschedule_api.reject_reschedule",
     ),
 )
+
+# --- on-site service: confirmation, reminders, the exception queue (issue 17) ---
+ROUTES += (
+    ("POST", "/v1/orders/{order_id}/confirm", "functions.booking.confirm_api.confirm_order"),
+    ("GET", "/v1/admin/exceptions", "functions.booking.confirm_api.admin_list_exceptions"),
+    (
+        "POST",
+        "/v1/admin/exceptions/{exception_id}/resolve",
+        "functions.booking.confirm_api.admin_resolve_exception",
+    ),
+)
+FUNCTIONS += ("functions.booking.watch_tasks",)

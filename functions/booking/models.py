@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 from functions.booking.rules import Actor, Status
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Progress = Literal["on_the_way", "arrived", "confirmed"]  # 出发, 到达, 已确认 (API.md "On-site service")
 
 
 class QuoteRequest(Strict):
@@ -130,6 +131,12 @@ class Order(BaseModel):
     timeline: list[TimelineEvent]
     engagement: Engagement | None = Field(
         None, description="an engagement's days and parts; null when hourly"
+    )
+    progress: Progress | None = Field(
+        None, description="progress inside the status: on_the_way, arrived, confirmed (null: none yet)"
+    )
+    confirmed_at: str | None = Field(
+        None, description="when the completed order was confirmed (by the customer or automatically)"
     )
 
 
@@ -261,3 +268,37 @@ class Complaint(BaseModel):
 
 class ComplaintsQuery(PageQuery):
     status: ComplaintStatus = "open"
+
+
+# --- on-site service: the operators' exception queue (issue 17) ---
+
+ExceptionKind = Literal["late_start", "no_checkin", "overtime", "unconfirmed", "unpaid_extra"]
+
+
+class ExceptionsQuery(PageQuery):
+    """The open exceptions, oldest first; ``kind`` narrows them to one kind."""
+
+    kind: ExceptionKind | None = None
+
+
+class ExceptionResolveRequest(Strict):
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class OrderException(BaseModel):
+    """An order that needs a person (异常单): what is wrong (``kind``, ``reason``) and since when."""
+
+    id: str = Field(description="the exception's id (one per order and kind)")
+    order_id: str
+    kind: ExceptionKind
+    reason: str
+    since: str = Field(description="when the order started needing a person (ISO)")
+    raised_at: str
+    status: Literal["open", "resolved"]
+    service_name: str
+    start: str
+    customer_id: str
+    worker_id: str | None = None
+    note: str | None = Field(None, description="the operator's note at resolution")
+    resolved_at: str | None = None
+    resolved_by: str | None = None

@@ -88,6 +88,10 @@ class OrderItem(Item):
     settled_at = UnicodeAttribute(null=True)
     # An engagement's days, parts paid and workers (functions/booking/engagements.py); None for hourly orders.
     engagement = JSONAttribute(null=True)
+    # On-site service (issue 17): progress inside a status (on_the_way, arrived, confirmed), ISO instants.
+    progress = UnicodeAttribute(null=True)
+    arrived_at = UnicodeAttribute(null=True)
+    confirmed_at = UnicodeAttribute(null=True)
 
 
 class ComplaintItem(Item):

@@ -61,6 +61,8 @@ def to_order(item: OrderItem) -> Order:
             for e in item.timeline or []
         ],
         engagement=item.engagement,
+        progress=item.progress,  # type: ignore[arg-type]
+        confirmed_at=item.confirmed_at,
     )
 
 

@@ -16,9 +16,11 @@ SMS templates (Tencent Cloud, notification type; ids are settings keyed by the k
 | `order_accepted`         | 您预约的{1}服务（{2}）已由服务人员接单，请保持电话畅通。            |
 | `order_cancelled`        | 您预约的{1}服务（{2}）已取消，退款{3}元将原路退回。                 |
 | `order_cancelled_worker` | 您承接的{1}订单（服务时间{2}）已取消，请留意App内通知。             |
+| `order_reminder`         | 您预约的{1}服务将于{2}开始，请做好准备。                           |
+| `order_reminder_worker`  | 您承接的{1}订单将于{2}开始，请准时上门。                           |
 
 SMS costs money and interrupts, so only what a person must not miss has one: a new order for a worker, an
-acceptance, a cancellation. The rest reaches the app's inbox and, while the user has subscription quota, WeChat.
+acceptance, a cancellation, a reminder before the start. The rest reaches the app's inbox and, while the user has subscription quota, WeChat.
 """
 
 from __future__ import annotations
@@ -441,6 +443,90 @@ def _balance_paid(ev: _Event) -> list[Notice]:
     ]
 
 
+def _confirmed(ev: _Event) -> list[Notice]:
+    """Issue 17: the confirmation tells the worker (the settlement follows the dispute window); an automatic one
+    tells the customer too, who may still complain within the window."""
+    notices = []
+    if ev.e.worker_id:
+        notices.append(
+            Notice(
+                role="worker",
+                user_id=ev.e.worker_id,
+                kind="order_confirmed",
+                title="客户已确认完成",
+                body=f"{ev.svc}订单（{ev.when}）已确认完成，收入将在售后期结束后结算。",
+                data=ev.data(),
+                push=ev.status_push("已确认", "收入将在售后期后结算", WORKER_ORDER_PAGE),
+            )
+        )
+    if ev.e.actor == "system":
+        notices.append(
+            Notice(
+                role="customer",
+                user_id=ev.e.customer_id,
+                kind="order_confirmed",
+                title="订单已自动确认完成",
+                body=f"您的{ev.svc}（{ev.when}）已自动确认完成，如有问题可在售后期内投诉。",
+                data=ev.data(),
+            )
+        )
+    return notices
+
+
+def _reminder(ev: _Event) -> list[Notice]:
+    """Issue 17: before the start (24 h, 2 h: settings) the customer and the worker are reminded; subscription
+    message, SMS when it cannot be delivered."""
+    extra = ev.e.model_extra or {}
+    data = ev.data(reminder=extra.get("reminder"), lead_hours=extra.get("lead_hours"))
+    notices = [
+        Notice(
+            role="customer",
+            user_id=ev.e.customer_id,
+            kind="order_reminder",
+            title="服务即将开始",
+            body=f"您预约的{ev.svc}将于{ev.when}开始，请做好准备。",
+            data=data,
+            push=ev.status_push("即将服务", "服务人员将按时上门"),
+            sms=ev.sms("order_reminder"),
+        )
+    ]
+    if ev.e.worker_id:
+        notices.append(
+            Notice(
+                role="worker",
+                user_id=ev.e.worker_id,
+                kind="order_reminder",
+                title="服务即将开始",
+                body=f"您承接的{ev.svc}订单将于{ev.when}开始，请准时上门。",
+                data=data,
+                push=ev.status_push("即将服务", "请准时上门", WORKER_ORDER_PAGE),
+                sms=ev.sms("order_reminder_worker"),
+            )
+        )
+    return notices
+
+
+def _exception_raised(ev: _Event) -> list[Notice]:
+    """Issue 17: an order needing a person (the exception queue) tells the operators' inbox."""
+    extra = ev.e.model_extra or {}
+    reason = str(extra.get("reason") or ev.e.note or "订单异常")
+    return [
+        Notice(
+            role="operator",
+            user_id=None,
+            kind="order_exception",
+            title="异常订单待处理",
+            body=f"{ev.svc}订单（{ev.when}）：{reason}，请尽快处理。",
+            data=ev.data(
+                exception_id=extra.get("exception_id"),
+                exception_kind=extra.get("kind"),
+                worker_id=ev.e.worker_id,
+                customer_id=ev.e.customer_id,
+            ),
+        )
+    ]
+
+
 _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderCreated": _created,
     "OrderPaid": _paid,
@@ -459,6 +545,9 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderRescheduled": _rescheduled,
     "RescheduleRequested": _rescheduled,
     "RescheduleRejected": _rescheduled,
+    "OrderConfirmed": _confirmed,
+    "OrderReminder": _reminder,
+    "OrderExceptionRaised": _exception_raised,
 }
 
 

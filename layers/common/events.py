@@ -153,3 +153,12 @@ DETAIL_TYPES += ENGAGEMENT_EVENTS
 RESCHEDULE_EVENTS = ("OrderRescheduled", "RescheduleRequested", "RescheduleRejected")
 ORDER_EVENTS += RESCHEDULE_EVENTS
 DETAIL_TYPES += RESCHEDULE_EVENTS
+
+# --- on-site service (issue 17) ---
+# The customer's (or the automatic) confirmation of a completed order: an order event (the order detail, with
+# "progress": "confirmed"). A reminder before the start {order fields…, "reminder": "reminder_24h", "lead_hours"}
+# and an exception raised for operators {order fields…, "exception_id", "kind", "reason", "since"}: notices only.
+ONSITE_EVENTS = ("OrderConfirmed",)
+ORDER_EVENTS += ONSITE_EVENTS
+ONSITE_NOTICE_EVENTS = ("OrderReminder", "OrderExceptionRaised")
+DETAIL_TYPES += ONSITE_EVENTS + ONSITE_NOTICE_EVENTS

@@ -195,6 +195,16 @@ EXPECTED.update(
         ("POST", "/v1/plans/{plan_id}/cancel"): CUSTOMER,
     }
 )
+# issue 17 (part C): a customer confirms their own completed order; operators work the exception queue.
+EXPECTED.update(
+    {
+        ("POST", "/v1/orders/{order_id}/confirm"): own_order("customer"),
+        ("GET", "/v1/admin/exceptions"): OPERATOR,
+        ("POST", "/v1/admin/exceptions/{exception_id}/resolve"): Rule(
+            "operator", body={"note": "called them"}
+        ),
+    }
+)
 LOCAL_ONLY = {route for route in EXPECTED if route[1].startswith("/v1/dev/")}
 
 CALLERS = ("none", "customer", "other_customer", "worker", "other_worker", "operator")
