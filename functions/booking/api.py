@@ -13,11 +13,12 @@ from common.idempotency import idempotent
 from common.ids import new_id
 from common.pagination import Page
 
-from functions.booking import board, complaints, moves, service, store
+from functions.booking import board, complaints, moves, onsite, service, store
 from functions.booking.models import (
     CancelRequest,
     Complaint,
     ComplaintRequest,
+    CompleteRequest,
     Order,
     OrderRequest,
     OrdersQuery,
@@ -197,19 +198,43 @@ def decline_order(call: Call, order_id: str) -> WorkerOrder:
 def start_order(call: Call, order_id: str) -> WorkerOrder:
     """Start the service (已接单 → 服务中).
 
-    From ``settings.start_early_minutes`` minutes before the scheduled start (422 `TOO_EARLY` before that). A
-    worker who has not started ``settings.start_grace_seconds`` seconds after the start is recorded as a
-    no-show. Honours `Idempotency-Key`.
+    From ``settings.start_early_minutes`` minutes before the scheduled start (422 `TOO_EARLY` before that).
+    Where the service requires arrival (its `requires_arrival`, else
+    ``settings.onsite_arrival_required_default``), only after the arrival check-in
+    (`POST /v1/worker/orders/{order_id}/arrive`): 422 `ARRIVAL_REQUIRED` before. A worker who has not started
+    ``settings.start_grace_seconds`` seconds after the start is recorded as a no-show. Honours
+    `Idempotency-Key`.
     """
-    return _worker_move(call, order_id, "start", moves.start_service)
+    return _worker_move(call, order_id, "start", onsite.start)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/complete", "POST", response=WorkerOrder, errors=(422,))
+@route(
+    bp,
+    "/v1/worker/orders/{order_id}/complete",
+    "POST",
+    body=CompleteRequest,
+    body_optional=True,
+    response=WorkerOrder,
+    errors=(422,),
+)
 def complete_order(call: Call, order_id: str) -> WorkerOrder:
     """Complete the service (服务中 → 已完成).
 
+    Where the service has a checklist (`GET /v1/services/{id}` `checklist`), every item must be sent ticked,
+    `{"checklist": {"item": true, ...}}`: one missing or `false` is 422 `CHECKLIST_INCOMPLETE`
+    (`details.missing`), an item the service does not have 422 `UNKNOWN_CHECKLIST_ITEM` (`details.unknown`);
+    the ticked checklist is kept on the order. Where the service requires after-photos
+    (`requires_after_photos`), at least one must have been added (`POST /v1/worker/orders/{order_id}/photos`,
+    stage `after`): 422 `PHOTOS_REQUIRED` before. The body may be left out for a service without a checklist.
     The worker's earning is settled after the dispute window (``settings.dispute_window_seconds`` seconds)
     unless a complaint is open; an order not completed ``settings.completion_grace_seconds`` seconds after its
-    end is completed by the system. Honours `Idempotency-Key`.
+    end is completed by the system (without these checks). Honours `Idempotency-Key`.
     """
-    return _worker_move(call, order_id, "complete", moves.complete)
+    order = idempotent(
+        call,
+        "order-complete",
+        Order,
+        lambda: onsite.complete(call.user_id, order_id, call.body, now=call.now),
+        order_id=order_id,
+    )
+    return for_worker(order, now=call.now)

@@ -29,6 +29,7 @@ from typing import Any
 
 from common.money import yuan
 
+from functions.notifications import onsite_notices
 from functions.notifications.formats import amount_text, fit_data, fit_params, when_full, when_short
 from functions.notifications.models import Notice, NotificationRequest, OrderEvent, Push, Sms
 
@@ -460,6 +461,7 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "RescheduleRequested": _rescheduled,
     "RescheduleRejected": _rescheduled,
 }
+_RULES.update(onsite_notices.RULES)  # issue 17: the worker's departure and arrival
 
 
 def notices_for(

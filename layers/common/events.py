@@ -153,3 +153,10 @@ DETAIL_TYPES += ENGAGEMENT_EVENTS
 RESCHEDULE_EVENTS = ("OrderRescheduled", "RescheduleRequested", "RescheduleRejected")
 ORDER_EVENTS += RESCHEDULE_EVENTS
 DETAIL_TYPES += RESCHEDULE_EVENTS
+
+# --- on-site service (issue 17) ---
+# The worker set out (出发) or checked in at the door (到达): the order detail plus "progress" ("on_the_way" |
+# "arrived"); the customer is told (functions/notifications/onsite_notices.py).
+ONSITE_EVENTS = ("OrderDeparted", "OrderArrived")
+ORDER_EVENTS += ONSITE_EVENTS
+DETAIL_TYPES += ONSITE_EVENTS

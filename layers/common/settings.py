@@ -375,6 +375,13 @@ class Settings(BaseSettings):
     # ordinary payment_timeout_seconds: the job books visits days ahead); unpaid then, it is cancelled.
     plan_pay_before_start_hours: int = Field(24, ge=1, le=168)
 
+    # --- on-site service (issue 17): arrival, photos, checklist ---
+    # The arrival check-in (到达打卡) is refused farther than this from the order's address (great-circle).
+    onsite_arrival_max_distance_m: int = Field(500, ge=10, le=50000)
+    # Whether `start` needs the arrival check-in when the service does not say (its `requires_arrival` null).
+    onsite_arrival_required_default: bool = False
+    onsite_photos_max_per_stage: int = Field(9, ge=1, le=30)  # before- or after-photos one order keeps
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
