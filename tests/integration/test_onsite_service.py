@@ -15,6 +15,7 @@ from common.geo import EARTH_RADIUS_KM
 from functions.booking import mark_paid
 from tests.integration.booking_helpers import World, event_tap, long_lived_tokens, make_world, operator, slot
 from tests.integration.conftest import Api
+from tests.integration.engagement_helpers import add_nanny_service, morning
 from tests.integration.worker_helpers import HOME_LAT, HOME_LNG
 
 DOOR = "https://media.example.com/workers/w/order_photo/door.jpg"
@@ -328,3 +329,24 @@ def test_operators_edit_the_visit_and_duplicate_ids_or_items_are_refused(world: 
     assert again.status == 422
     cleared = configure(world, addons=[], checklist=[])
     assert (cleared["addons"], cleared["checklist"]) == ([], [])
+
+
+def test_a_rescheduled_order_keeps_its_add_on_minutes(world: World) -> None:
+    configure(world, addons=ADDONS)
+    order = world.book("amy", slot(30), worker="wang", addons=["fridge"]).body
+    later = (datetime.fromisoformat(order["start"]) + timedelta(days=2)).isoformat()
+    moved = world.api.post(
+        f"/v1/orders/{order['id']}/reschedule", {"start": later}, token=world.customer("amy").token
+    )
+    assert moved.status == 200, moved.body
+    assert datetime.fromisoformat(moved.body["end"]) - datetime.fromisoformat(later) == timedelta(hours=3)
+
+
+def test_add_ons_are_not_booked_with_a_service_priced_per_day(world: World) -> None:
+    nanny = add_nanny_service(world)
+    reply = world.api.post(
+        "/v1/quotes",
+        {"service_id": nanny, "start": morning(3), "units": 2, "addons": ["fridge"]},
+        token=world.customer("amy").token,
+    )
+    assert reply.status == 422 and reply.body["error"]["code"] == "ADDONS_NOT_AVAILABLE"
