@@ -5,8 +5,6 @@ Every POST that creates or moves an order honours ``Idempotency-Key`` (a retry r
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from chalice import Blueprint
 from common.api import Call, route
 from common.idempotency import idempotent
@@ -28,7 +26,7 @@ from functions.booking.models import (
     WorkerOrdersQuery,
 )
 from functions.booking.views import assigned_to_worker, to_worker_order
-from functions.booking.worker_view import for_worker
+from functions.booking.worker_view import for_worker, worker_step
 
 bp = Blueprint(__name__)
 
@@ -165,13 +163,6 @@ def worker_order(call: Call, order_id: str) -> WorkerOrder:
     return for_worker(to_worker_order(item, call.user_id), now=call.now)
 
 
-def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> WorkerOrder:
-    order = idempotent(
-        call, f"order-{action}", Order, lambda: fn(call.user_id, order_id, now=call.now), order_id=order_id
-    )
-    return for_worker(order, now=call.now)
-
-
 @route(bp, "/v1/worker/orders/{order_id}/accept", "POST", response=WorkerOrder, errors=(422,))
 def accept_order(call: Call, order_id: str) -> WorkerOrder:
     """Accept an order offered to the worker (待接单 → 已接单).
@@ -180,7 +171,7 @@ def accept_order(call: Call, order_id: str) -> WorkerOrder:
     answered within ``settings.acceptance_timeout_seconds`` seconds goes to the next best match. Honours
     `Idempotency-Key`.
     """
-    return _worker_move(call, order_id, "accept", moves.accept)
+    return worker_step(call, order_id, "accept", moves.accept)
 
 
 @route(bp, "/v1/worker/orders/{order_id}/decline", "POST", response=WorkerOrder, errors=(422,))
@@ -191,7 +182,7 @@ def decline_order(call: Call, order_id: str) -> WorkerOrder:
     ``settings.max_dispatch_tries`` workers it is cancelled. 409 unless the order is offered to this worker
     and waiting for an answer. Honours `Idempotency-Key`.
     """
-    return _worker_move(call, order_id, "decline", moves.decline)
+    return worker_step(call, order_id, "decline", moves.decline)
 
 
 @route(bp, "/v1/worker/orders/{order_id}/start", "POST", response=WorkerOrder, errors=(422,))
@@ -205,7 +196,7 @@ def start_order(call: Call, order_id: str) -> WorkerOrder:
     ``settings.start_grace_seconds`` seconds after the start is recorded as a no-show. Honours
     `Idempotency-Key`.
     """
-    return _worker_move(call, order_id, "start", onsite.start)
+    return worker_step(call, order_id, "start", onsite.start)
 
 
 @route(
@@ -230,11 +221,4 @@ def complete_order(call: Call, order_id: str) -> WorkerOrder:
     unless a complaint is open; an order not completed ``settings.completion_grace_seconds`` seconds after its
     end is completed by the system (without these checks). Honours `Idempotency-Key`.
     """
-    order = idempotent(
-        call,
-        "order-complete",
-        Order,
-        lambda: onsite.complete(call.user_id, order_id, call.body, now=call.now),
-        order_id=order_id,
-    )
-    return for_worker(order, now=call.now)
+    return worker_step(call, order_id, "complete", onsite.complete, body=True)

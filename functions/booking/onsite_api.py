@@ -6,28 +6,14 @@ Each honours ``Idempotency-Key`` (a retry returns the first response) and answer
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from chalice import Blueprint
 from common.api import Call, route
-from common.idempotency import idempotent
 
 from functions.booking import onsite
-from functions.booking.models import ArriveRequest, DepartRequest, Order, PhotosRequest, WorkerOrder
-from functions.booking.worker_view import for_worker
+from functions.booking.models import ArriveRequest, DepartRequest, PhotosRequest, WorkerOrder
+from functions.booking.worker_view import worker_step
 
 bp = Blueprint(__name__)
-
-
-def _visit_step(call: Call, order_id: str, step: str, fn: Callable[..., Order]) -> WorkerOrder:
-    order = idempotent(
-        call,
-        f"order-{step}",
-        Order,
-        lambda: fn(call.user_id, order_id, call.body, now=call.now),
-        order_id=order_id,
-    )
-    return for_worker(order, now=call.now)
 
 
 @route(
@@ -45,7 +31,7 @@ def depart_order(call: Call, order_id: str) -> WorkerOrder:
     `INVALID_TRANSITION`. `lat`/`lng` may be sent; they are not kept. An order that is not the worker's is
     404. Honours `Idempotency-Key`.
     """
-    return _visit_step(call, order_id, "depart", onsite.depart)
+    return worker_step(call, order_id, "depart", onsite.depart, body=True)
 
 
 @route(
@@ -65,7 +51,7 @@ def arrive_order(call: Call, order_id: str) -> WorkerOrder:
     uploaded through `POST /v1/worker/media`) is kept on the order as `arrival`. The customer is told. Services
     that require arrival can be started only after it. Honours `Idempotency-Key`.
     """
-    return _visit_step(call, order_id, "arrive", onsite.arrive)
+    return worker_step(call, order_id, "arrive", onsite.arrive, body=True)
 
 
 @route(
@@ -84,4 +70,4 @@ def add_order_photos(call: Call, order_id: str) -> WorkerOrder:
     photos a stage (422 `TOO_MANY_PHOTOS`). A service with `requires_after_photos` completes only with
     after-photos. Shown on the order as `photos`. Honours `Idempotency-Key`.
     """
-    return _visit_step(call, order_id, "photos", onsite.add_photos)
+    return worker_step(call, order_id, "photos", onsite.add_photos, body=True)

@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from common.db import cancellation_reasons, retry_conflicts
-from common.errors import InvalidTransition
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition, size
 from pynamodb.transactions import TransactWrite
 
-from functions.booking.store import OrderItem, TimelineEntry, get, transaction
+from functions.booking.store import OrderItem, TimelineEntry, apply
 
 
 def still(item: OrderItem, worker_id: str, statuses: frozenset[str]) -> Condition:
@@ -52,24 +49,8 @@ def record(
     also: Callable[[TransactWrite], None] | None = None,
 ) -> OrderItem:
     """Set ``values`` (and ``actions``) with the timeline ``entry`` under ``condition``, with what ``also`` adds
-    (the event) in the same transaction; ``InvalidTransition`` when the condition failed (the order moved, or
-    the step was taken meanwhile). The order as it is now."""
+    (the event) in the same transaction (``store.apply``); ``InvalidTransition`` when the condition failed (the
+    order moved, or the step was taken meanwhile). The order as it is now."""
     updates = [OrderItem.timeline.set(OrderItem.timeline.append([entry]))]
     updates += [getattr(OrderItem, k).set(v) for k, v in (values or {}).items()]
-    updates += actions or []
-
-    def attempt() -> None:
-        with transaction() as tx:
-            tx.update(item, actions=updates, condition=condition)
-            if also is not None:
-                also(tx)
-
-    try:
-        retry_conflicts(attempt)
-    except TransactWriteError as exc:
-        if cancellation_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
-            raise InvalidTransition("the order changed meanwhile; reload it") from exc
-        raise
-    now = get(item.id, consistent=True)
-    assert now is not None
-    return now
+    return apply(item, updates + (actions or []), condition, also=also)

@@ -26,36 +26,6 @@ LAT, LNG = journey.LAT, journey.LNG
 EARTH_RADIUS_M = 6371008.8
 
 
-def verified_deep_cleaner(stack: StackClient, name: str) -> tuple[str, str]:
-    login = stack.post("/v1/auth/wechat", {"code": f"dev:{name}", "role": "worker"}).body
-    token, worker_id = login["token"], login["user"]["id"]
-    profile = {
-        "name": "钱阿姨",
-        "gender": "female",
-        "birth_year": 1979,
-        "hometown": "江苏南通",
-        "experience_years": 7,
-        "skills": [SERVICE],
-        "certificates": [{"type": "家政服务员证", "number": "E2E-ONSITE-1", "expires_on": "2032-01-01"}],
-        "health": {"status": "healthy", "certificate_expires_on": "2099-12-31"},
-        "bio": "深度保洁，逐项验收。",
-        "photos": [],
-        "videos": [],
-        "home": {"lat": LAT, "lng": LNG},
-        "service_radius_km": 5,
-        "phone": "13966661111",
-    }
-    assert stack.call("PUT", "/v1/worker/profile", profile, token=token).status == 200
-    assert (
-        stack.call("PUT", "/v1/worker/availability", {"weekly": journey.ALL_WEEK}, token=token).status == 200
-    )
-    verify = stack.post(
-        f"/v1/admin/workers/{worker_id}/verify", {"approved": True}, token=stack.operator_token()
-    )
-    assert verify.status == 200, verify.body
-    return token, worker_id
-
-
 def png() -> bytes:
     row = b"\x00" + bytes((90, 160, 90)) * 8
 
@@ -93,7 +63,7 @@ def kinds_told(stack: StackClient, token: str) -> set[str]:
 def test_a_deep_cleaning_visit_from_departure_to_a_checked_completion(
     stack: StackClient, restore_clock: None
 ) -> None:
-    worker, worker_id = verified_deep_cleaner(stack, "e2e_onsite_qian")
+    worker, worker_id = journey.verified_worker(stack, "e2e_onsite_qian", SERVICE)
     customer, address_id = journey.customer_with_address(stack, "e2e_onsite_li")
     service = stack.get(f"/v1/services/{SERVICE}").body
     assert service["requires_arrival"] is True and service["requires_after_photos"] is True
