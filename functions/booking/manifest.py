@@ -61,3 +61,9 @@ ROUTES += (
     ),
 )
 FUNCTIONS += ("functions.booking.watch_tasks",)
+# --- on-site service (issue 17) ---
+ROUTES += (
+    ("POST", "/v1/worker/orders/{order_id}/depart", "functions.booking.onsite_api.depart_order"),
+    ("POST", "/v1/worker/orders/{order_id}/arrive", "functions.booking.onsite_api.arrive_order"),
+    ("POST", "/v1/worker/orders/{order_id}/photos", "functions.booking.onsite_api.add_order_photos"),
+)

@@ -23,6 +23,12 @@ class QuoteRequest(Strict):
     coupon_id: Id | None = None
     points: Annotated[int, Field(ge=0)] | None = None
     worker_id: Id | None = None
+    addons: list[Id] = Field(
+        default=[],
+        max_length=20,
+        description="ids of the service's add-ons (加项): priced in `addons_fen`, their minutes lengthen the "
+        "booking (422 UNKNOWN_ADDON)",
+    )
 
 
 class PriceLine(BaseModel):
@@ -38,6 +44,7 @@ class Quote(BaseModel):
     coupon, points)."""
 
     subtotal_fen: Fen
+    addons_fen: Fen = Field(0, description="the add-ons' prices, part of subtotal_fen")
     adjustments: list[PriceLine] = []
     member_discount_fen: Fen = 0
     coupon_discount_fen: Fen = 0
@@ -57,13 +64,28 @@ class OrderRequest(QuoteRequest):
     ref_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{4,16}$")] | None = None
 
 
+class AddonRef(BaseModel):
+    """An add-on (加项) booked with the order, as it was priced."""
+
+    id: str
+    name: str
+    price_fen: Fen
+    minutes: int
+
+
 class ServiceRef(BaseModel):
+    """The service as it was booked (a snapshot: later catalog edits do not change the order)."""
+
     id: str
     name: str
     category_id: str
     unit: str
     unit_price_fen: Fen
     duration_minutes: int
+    addons: list[AddonRef] = Field(default=[], description="the add-ons booked")
+    checklist: list[str] = Field(default=[], description="ticked by the worker at completion")
+    requires_arrival: bool | None = None
+    requires_after_photos: bool = False
 
 
 class WorkerRef(BaseModel):
@@ -109,6 +131,22 @@ class Engagement(BaseModel):
     served: list[ServedStint] = []
 
 
+class Arrival(BaseModel):
+    """Where the worker checked in and the door photo taken there."""
+
+    lat: float
+    lng: float
+    photo_url: str
+    distance_m: int = Field(description="from the order's address, rounded up")
+
+
+class Photos(BaseModel):
+    """The worker's photos of the job, before and after (each list in the order added)."""
+
+    before: list[str] = []
+    after: list[str] = []
+
+
 class Order(BaseModel):
     """An order as its customer, its worker and operators see it (never its workflow's task token)."""
 
@@ -133,10 +171,19 @@ class Order(BaseModel):
         None, description="an engagement's days and parts; null when hourly"
     )
     progress: Progress | None = Field(
-        None, description="progress inside the status: on_the_way, arrived, confirmed (null: none yet)"
+        None,
+        description="the visit's progress inside the status: on_the_way (出发), arrived (到达), confirmed "
+        "(确认完成); null until departure",
     )
+    departed_at: str | None = Field(None, description="when the worker set out (ISO)")
+    arrived_at: str | None = Field(None, description="when the worker checked in at the door (ISO)")
     confirmed_at: str | None = Field(
         None, description="when the completed order was confirmed (by the customer or automatically)"
+    )
+    arrival: Arrival | None = Field(None, description="the arrival check-in at the door")
+    photos: Photos = Photos()
+    checklist: dict[str, bool] | None = Field(
+        None, description="the checklist as ticked at completion; null before (or without one)"
     )
 
 
@@ -302,3 +349,41 @@ class OrderException(BaseModel):
     note: str | None = Field(None, description="the operator's note at resolution")
     resolved_at: str | None = None
     resolved_by: str | None = None
+
+
+# --- on-site service (issue 17) ------------------------------------------------------------------------------
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class DepartRequest(Strict):
+    """Where the worker sets out from (optional, not checked)."""
+
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+
+
+class ArriveRequest(Strict):
+    """The arrival check-in (到达打卡): the worker's position (GCJ-02) and a photo of the door, uploaded first
+    through `POST /v1/worker/media`."""
+
+    lat: Latitude
+    lng: Longitude
+    photo_url: Url
+
+
+class PhotosRequest(Strict):
+    """Photos of the job before or after the service, uploaded first through `POST /v1/worker/media`."""
+
+    stage: Literal["before", "after"]
+    urls: list[Url] = Field(min_length=1, max_length=9)
+
+
+class CompleteRequest(Strict):
+    """The service's checklist as ticked by the worker: every item of `GET /v1/services/{id}` `checklist`,
+    each `true`."""
+
+    checklist: dict[Annotated[str, StringConstraints(min_length=1, max_length=40)], bool] | None = Field(
+        None, max_length=30
+    )

@@ -161,7 +161,12 @@ def decline(worker_id: str, order_id: str, *, now: datetime) -> Order:
 
 def start_service(worker_id: str, order_id: str, *, now: datetime) -> Order:
     """The worker arrives and starts (from ``start_early_minutes`` before the scheduled start)."""
-    item = assigned_to_worker(load(order_id), worker_id)
+    return start_item(assigned_to_worker(load(order_id), worker_id), now=now)
+
+
+def start_item(item: OrderItem, *, now: datetime) -> Order:
+    """Start the order read (its worker's, checked by the caller): accepted → in service."""
+    worker_id = item.worker_id
     rules.transition("start", item.status)
     rules.check_can_start(datetime.fromisoformat(item.start), now=now, rules=time_rules())
     item = move(
@@ -182,7 +187,10 @@ def complete(worker_id: str, order_id: str, *, now: datetime, actor: str = "work
     return finish(item, actor=actor, note=note or "service completed", now=now)
 
 
-def finish(item: OrderItem, *, actor: str, note: str, now: datetime) -> Order:
+def finish(
+    item: OrderItem, *, actor: str, note: str, now: datetime, set_: dict[str, Any] | None = None
+) -> Order:
+    """Complete the order read (with ``set_``: what the worker's completion keeps, the ticked checklist)."""
     item = move(
         item,
         "complete",
@@ -191,6 +199,7 @@ def finish(item: OrderItem, *, actor: str, note: str, now: datetime) -> Order:
         now=now,
         event="OrderCompleted",
         extra=OrderItem.worker_id == item.worker_id,
+        set_=set_,
     )
     if item.worker_id:
         workers.order_finished(item.worker_id, item.id)

@@ -77,9 +77,9 @@ class TimeRules:
     start_early: timedelta
 
 
-def booking_end(start: datetime, units: int, unit_minutes: int) -> datetime:
-    """A booking's end: start + units × the service's unit duration."""
-    return start + timedelta(minutes=units * unit_minutes)
+def booking_end(start: datetime, units: int, unit_minutes: int, extra_minutes: int = 0) -> datetime:
+    """A booking's end: start + units × the service's unit duration + its add-ons' minutes."""
+    return start + timedelta(minutes=units * unit_minutes + extra_minutes)
 
 
 def check_booking_time(

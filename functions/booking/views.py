@@ -8,15 +8,17 @@ from common.errors import NotFound
 from common.pagination import Page
 
 from functions import load_extensions
+from functions.booking.complaints_store import ComplaintItem
 from functions.booking.models import (
     Complaint,
     CustomerRating,
     Order,
+    Photos,
     TimelineEvent,
     WorkerOrder,
     WorkerRef,
 )
-from functions.booking.store import ComplaintItem, OrderItem
+from functions.booking.store import OrderItem
 
 # (customer_id, worker_id, order_id) → the customer's rating by other workers; reviews registers it, so booking
 # never imports reviews (functions/reviews/extensions.py).
@@ -63,6 +65,11 @@ def to_order(item: OrderItem) -> Order:
         engagement=item.engagement,
         progress=item.progress,  # type: ignore[arg-type]
         confirmed_at=item.confirmed_at,
+        departed_at=item.departed_at,
+        arrived_at=item.arrived_at,
+        arrival=item.arrival,
+        photos=Photos(before=list(item.before_photos or []), after=list(item.after_photos or [])),
+        checklist=item.checklist,
     )
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from common.money import yuan
 
+from functions.notifications import onsite_notices
 from functions.notifications.formats import amount_text, fit_data, fit_params, when_full, when_short
 from functions.notifications.models import Notice, NotificationRequest, OrderEvent, Push, Sms
 
@@ -549,6 +550,7 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderReminder": _reminder,
     "OrderExceptionRaised": _exception_raised,
 }
+_RULES.update(onsite_notices.RULES)  # issue 17: the worker's departure and arrival
 
 
 def notices_for(

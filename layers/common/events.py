@@ -155,10 +155,12 @@ ORDER_EVENTS += RESCHEDULE_EVENTS
 DETAIL_TYPES += RESCHEDULE_EVENTS
 
 # --- on-site service (issue 17) ---
-# The customer's (or the automatic) confirmation of a completed order: an order event (the order detail, with
-# "progress": "confirmed"). A reminder before the start {order fields…, "reminder": "reminder_24h", "lead_hours"}
-# and an exception raised for operators {order fields…, "exception_id", "kind", "reason", "since"}: notices only.
-ONSITE_EVENTS = ("OrderConfirmed",)
+# Order events of the visit (the order detail plus "progress"): the worker set out (出发, "on_the_way") or checked
+# in at the door (到达, "arrived"), the customer is told (functions/notifications/onsite_notices.py); the
+# customer's (or the automatic) confirmation of a completed order ("confirmed"). Notices only: a reminder before
+# the start {order fields…, "reminder": "reminder_24h", "lead_hours"} and an exception raised for operators
+# {order fields…, "exception_id", "kind", "reason", "since"}.
+ONSITE_EVENTS = ("OrderDeparted", "OrderArrived", "OrderConfirmed")
 ORDER_EVENTS += ONSITE_EVENTS
 ONSITE_NOTICE_EVENTS = ("OrderReminder", "OrderExceptionRaised")
 DETAIL_TYPES += ONSITE_EVENTS + ONSITE_NOTICE_EVENTS

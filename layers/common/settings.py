@@ -391,6 +391,12 @@ class Settings(BaseSettings):
     # The order-watches job reads the sparse due index (reminders and exceptions coming due) this often.
     watch_job_every_minutes: int = Field(5, ge=1, le=60)
     watch_due_shards: int = Field(4, ge=1, le=32)  # partitions of the due index (only ever raise it)
+    # --- on-site service (issue 17): arrival, photos, checklist ---
+    # The arrival check-in (到达打卡) is refused farther than this from the order's address (great-circle).
+    onsite_arrival_max_distance_m: int = Field(500, ge=10, le=50000)
+    # Whether `start` needs the arrival check-in when the service does not say (its `requires_arrival` null).
+    onsite_arrival_required_default: bool = False
+    onsite_photos_max_per_stage: int = Field(9, ge=1, le=30)  # before- or after-photos one order keeps
 
 
 @lru_cache(maxsize=1)

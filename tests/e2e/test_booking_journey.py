@@ -39,7 +39,7 @@ def eventually(check: Callable[[], Any], what: str, limit_s: float = 30) -> Any:
     raise AssertionError(f"gave up waiting for {what}")
 
 
-def verified_worker(stack: StackClient, name: str) -> tuple[str, str]:
+def verified_worker(stack: StackClient, name: str, service: str = SERVICE) -> tuple[str, str]:
     login = stack.post("/v1/auth/wechat", {"code": f"dev:{name}", "role": "worker"}).body
     token, worker_id = login["token"], login["user"]["id"]
     profile = {
@@ -48,7 +48,7 @@ def verified_worker(stack: StackClient, name: str) -> tuple[str, str]:
         "birth_year": 1976,
         "hometown": "安徽安庆",
         "experience_years": 9,
-        "skills": [SERVICE],
+        "skills": [service],
         "certificates": [{"type": "家政服务员证", "number": "E2E-BOOK-1", "expires_on": "2032-01-01"}],
         "health": {"status": "healthy", "certificate_expires_on": "2099-12-31"},
         "bio": "细心守时。",

@@ -205,6 +205,18 @@ EXPECTED.update(
         ),
     }
 )
+# issue 17: the worker's visit, on the worker's own (assigned) order; another's is 404 like an unknown one.
+EXPECTED.update(
+    {
+        ("POST", "/v1/worker/orders/{order_id}/depart"): own_order("worker"),
+        ("POST", "/v1/worker/orders/{order_id}/arrive"): own_order(
+            "worker", {"lat": 31.2, "lng": 121.46, "photo_url": "https://media.example.com/door.jpg"}
+        ),
+        ("POST", "/v1/worker/orders/{order_id}/photos"): own_order(
+            "worker", {"stage": "before", "urls": ["https://media.example.com/before.jpg"]}
+        ),
+    }
+)
 LOCAL_ONLY = {route for route in EXPECTED if route[1].startswith("/v1/dev/")}
 
 CALLERS = ("none", "customer", "other_customer", "worker", "other_worker", "operator")
