@@ -13,7 +13,7 @@ from common.idempotency import idempotent
 from common.ids import new_id
 from common.pagination import Page
 
-from functions.booking import board, complaints, moves, service, store
+from functions.booking import board, complaints, moves, service
 from functions.booking.models import (
     CancelRequest,
     Complaint,
@@ -26,7 +26,6 @@ from functions.booking.models import (
     WorkerOrder,
     WorkerOrdersQuery,
 )
-from functions.booking.views import assigned_to_worker, to_worker_order
 from functions.booking.worker_view import for_worker
 
 bp = Blueprint(__name__)
@@ -160,8 +159,7 @@ def worker_order(call: Call, order_id: str) -> WorkerOrder:
     address and phone are shown from acceptance until ``settings.worker_contact_hours_after_completion`` hours
     after completion, masked otherwise. An order that is not (or no longer) the worker's is 404.
     """
-    item = assigned_to_worker(store.get(order_id), call.user_id)
-    return for_worker(to_worker_order(item, call.user_id), now=call.now)
+    return for_worker(service.worker_order(call.user_id, order_id), now=call.now)
 
 
 def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> WorkerOrder:

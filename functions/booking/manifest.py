@@ -49,3 +49,10 @@ ROUTES += (
         "functions.booking.reschedule_api.reject_reschedule",
     ),
 )
+
+# --- on-site price differences 补差价 (issue 17) ---
+ROUTES += (
+    ("POST", "/v1/worker/orders/{order_id}/extras", "functions.booking.extras_api.propose_extra"),
+    ("POST", "/v1/orders/{order_id}/extras/{extra_id}/approve", "functions.booking.extras_api.approve_extra"),
+    ("POST", "/v1/orders/{order_id}/extras/{extra_id}/reject", "functions.booking.extras_api.reject_extra"),
+)

@@ -17,7 +17,7 @@ from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
 
 from functions import catalog, identity, matching, workers
-from functions.booking import days, engagements, moves, placing, pricing, rules, store, workflow
+from functions.booking import days, engagements, extras, moves, placing, pricing, rules, store, workflow
 from functions.booking.assign import worker_name
 from functions.booking.models import (
     Order,
@@ -27,9 +27,16 @@ from functions.booking.models import (
     OrderSettlementView,
     Quote,
     QuoteRequest,
+    WorkerOrder,
 )
 from functions.booking.policy import match_id, match_name, priority_for, time_rules
-from functions.booking.views import orders_page, owned_by_customer, to_order
+from functions.booking.views import (
+    assigned_to_worker,
+    orders_page,
+    owned_by_customer,
+    to_order,
+    to_worker_order,
+)
 
 
 def _priced(
@@ -142,8 +149,20 @@ def _start_workflow(
 
 
 def get_order(customer_id: str, order_id: str) -> Order:
-    """The customer's own order (one GetItem: the timeline is on the item)."""
-    return to_order(owned_by_customer(store.get(order_id), customer_id))
+    """The customer's own order (one GetItem: the timeline is on the item; one Query: its price differences)."""
+    item = owned_by_customer(store.get(order_id), customer_id)
+    return to_order(item, extras.extras_of(order_id))
+
+
+def worker_order(worker_id: str, order_id: str) -> WorkerOrder:
+    """An order assigned to the worker, with its price differences (404 when it is not the worker's)."""
+    item = assigned_to_worker(store.get(order_id), worker_id)
+    return to_worker_order(item, worker_id, extras.extras_of(order_id))
+
+
+def admin_order(order_id: str) -> Order:
+    """Any order, for operators, with its price differences."""
+    return to_order(moves.load(order_id), extras.extras_of(order_id))
 
 
 def list_orders(customer_id: str, *, limit: int, cursor: str | None) -> Page[Order]:

@@ -27,8 +27,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
+from common.events import EXTRA_EVENTS
 from common.money import yuan
 
+from functions.notifications import extra_rules
 from functions.notifications.formats import amount_text, fit_data, fit_params, when_full, when_short
 from functions.notifications.models import Notice, NotificationRequest, OrderEvent, Push, Sms
 
@@ -441,6 +443,11 @@ def _balance_paid(ev: _Event) -> list[Notice]:
     ]
 
 
+def _extra(ev: _Event) -> list[Notice]:
+    """Issue 17: an on-site price difference's moves (extra_rules)."""
+    return extra_rules.notices(ev, customer_page=CUSTOMER_ORDER_PAGE, worker_page=WORKER_ORDER_PAGE)
+
+
 _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderCreated": _created,
     "OrderPaid": _paid,
@@ -459,6 +466,7 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderRescheduled": _rescheduled,
     "RescheduleRequested": _rescheduled,
     "RescheduleRejected": _rescheduled,
+    **dict.fromkeys(EXTRA_EVENTS, _extra),
 }
 
 

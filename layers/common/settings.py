@@ -375,6 +375,16 @@ class Settings(BaseSettings):
     # ordinary payment_timeout_seconds: the job books visits days ahead); unpaid then, it is cancelled.
     plan_pay_before_start_hours: int = Field(24, ge=1, le=168)
 
+    # --- on-site price differences 补差价 (issue 17) ---
+    # What a worker may ask for on site, once the service started: at most extra_max_items lines of at most
+    # extra_max_amount_fen in all per difference, and at most extra_max_per_order differences per order (each is
+    # its own WeChat Pay trade, ``{order}-x{n}``). An approved difference's prepay is valid this long
+    # (extra_pay_minutes: the reconciliation asks WeChat Pay about it then; approving again renews it).
+    extra_max_amount_fen: int = Field(100_000, ge=1)
+    extra_max_items: int = Field(10, ge=1, le=50)
+    extra_max_per_order: int = Field(5, ge=1, le=99)
+    extra_pay_minutes: int = Field(120, ge=5, le=1440)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
