@@ -36,16 +36,17 @@ def propose(worker_id: str, order_id: str, request: ExtraRequest, *, now: dateti
     """The assigned worker asks for a price difference during the service; the customer is told. 409 unless
     the order is in service (or when another move won the race), 422 past a limit (``extras_rules``)."""
     order = assigned_to_worker(store.get(order_id, consistent=True), worker_id)
-    existing = extras_store.of_order(order_id)
+    existing = int(order.extra_count or 0)
     s = get_settings()
     limits = extras_rules.Limits(s.extra_max_amount_fen, s.extra_max_items, s.extra_max_per_order)
     total = extras_rules.check_proposal(
-        order.status, [line.amount_fen for line in request.items], existing=len(existing), limits=limits
+        order.status, [line.amount_fen for line in request.items], existing=existing, limits=limits
     )
+    extra_id = extras_rules.extra_id(existing + 1)
     extra = ExtraItem(
-        *extras_store.extra_key(order_id, extras_rules.extra_id(len(existing) + 1)),
+        *extras_store.extra_key(order_id, extra_id),
         order_id=order_id,
-        id=extras_rules.extra_id(len(existing) + 1),
+        id=extra_id,
         items=[line.model_dump() for line in request.items],
         amount_fen=total,
         reason=request.reason,
@@ -146,7 +147,7 @@ def settle_cancelled(order: OrderItem, *, now: datetime) -> int:
     paid ones are refunded in full from their own trades when the cancellation refunds anything (an operator
     who cancels keeping every fen keeps these too). Safe to repeat. The fen asked back."""
     refunded = 0
-    for extra in extras_store.of_order(order.id):
+    for extra in extras_store.of_order(order.id) if order.extra_count else []:
         if extra.status in OPEN:
             actions = [
                 ExtraItem.status.set(REJECTED),
@@ -171,9 +172,9 @@ def settle_cancelled(order: OrderItem, *, now: datetime) -> int:
     return refunded
 
 
-def extras_of(order_id: str) -> list[Extra]:
-    """An order's differences as its views list them, oldest first."""
-    return [to_extra(e) for e in extras_store.of_order(order_id)]
+def extras_of(order: OrderItem) -> list[Extra]:
+    """An order's differences as its views list them, oldest first (no read when it has none)."""
+    return [to_extra(e) for e in extras_store.of_order(order.id)] if order.extra_count else []
 
 
 def unpaid_extras_due(before: datetime) -> list[UnpaidExtra]:

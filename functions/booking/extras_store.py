@@ -61,7 +61,8 @@ def unpaid_sort_key(approved_at: str, order_id: str, extra_id: str) -> str:
 
 
 def of_order(order_id: str) -> list[ExtraItem]:
-    """An order's differences, oldest first: one Query on the order's key."""
+    """An order's differences, oldest first: one Query on the order's key (callers skip it when the order's
+    ``extra_count`` is 0)."""
     pk = extra_key(order_id, "")[0]
     return list(ExtraItem.query(pk, ExtraItem.SK.startswith("EXTRA#"), consistent_read=True))
 
@@ -99,12 +100,21 @@ def add(
     order_condition: Condition,
     announce: Callable[[TransactWrite], None],
 ) -> None:
-    """Put a new difference (its id not taken) with the order's timeline entry, if the order still meets
+    """Put a new difference (its id not taken) with the order's timeline entry and count (``extra_count`` + 1,
+    from the count read: two proposals at once cannot both take a number), if the order still meets
     ``order_condition``, and its event. ``ExtraChanged`` otherwise (nothing written)."""
+    read = int(order.extra_count or 0)
+    counted = OrderItem.extra_count == read
+    if not read:
+        counted = OrderItem.extra_count.does_not_exist() | counted
 
     def build(tx: TransactWrite) -> None:
         tx.save(extra, condition=ExtraItem.PK.does_not_exist())
-        tx.update(order, actions=_note(entry), condition=order_condition)
+        tx.update(
+            order,
+            actions=[*_note(entry), OrderItem.extra_count.add(1)],
+            condition=order_condition & counted,
+        )
         announce(tx)
 
     _transact(build)

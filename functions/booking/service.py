@@ -149,20 +149,22 @@ def _start_workflow(
 
 
 def get_order(customer_id: str, order_id: str) -> Order:
-    """The customer's own order (one GetItem: the timeline is on the item; one Query: its price differences)."""
+    """The customer's own order (one GetItem: the timeline is on the item; one Query more when it has price
+    differences)."""
     item = owned_by_customer(store.get(order_id), customer_id)
-    return to_order(item, extras.extras_of(order_id))
+    return to_order(item, extras.extras_of(item))
 
 
 def worker_order(worker_id: str, order_id: str) -> WorkerOrder:
     """An order assigned to the worker, with its price differences (404 when it is not the worker's)."""
     item = assigned_to_worker(store.get(order_id), worker_id)
-    return to_worker_order(item, worker_id, extras.extras_of(order_id))
+    return to_worker_order(item, worker_id, extras.extras_of(item))
 
 
 def admin_order(order_id: str) -> Order:
     """Any order, for operators, with its price differences."""
-    return to_order(moves.load(order_id), extras.extras_of(order_id))
+    item = moves.load(order_id)
+    return to_order(item, extras.extras_of(item))
 
 
 def list_orders(customer_id: str, *, limit: int, cursor: str | None) -> Page[Order]:
