@@ -81,7 +81,12 @@ def approve(customer_id: str, order_id: str, extra_id: str, *, now: datetime) ->
     if extra.status == PROPOSED:
         actions = [ExtraItem.status.set(APPROVED), ExtraItem.approved_at.set(iso(now))]
         actions += extras_store.index_unpaid(iso(now), order_id, extra_id)
-        extra = _move(extra, order, actions, "customer", APPROVED, now, event="ExtraApproved")
+        try:
+            extra = _move(extra, order, actions, "customer", APPROVED, now, event="ExtraApproved")
+        except InvalidTransition:  # a concurrent approval (a client's retry) won: pay that one
+            extra = _found(order_id, extra_id)
+            if extra.status != APPROVED:
+                raise
     contact = identity.contact_for(customer_id)
     if contact is None:
         raise NotFound("no such customer")

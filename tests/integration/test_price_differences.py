@@ -267,3 +267,29 @@ def test_a_difference_paid_after_the_customer_rejected_it_is_refunded_from_its_o
     assert [e["status"] for e in extras_seen(world, order["id"])] == ["rejected"]
     assert ledger_store.balance(ledger.order_account(order["id"])) == order["price"]["total_fen"]
     assert ledger_store.ledger_sum() == 0 and ledger_store.audit() == []
+
+
+def test_proposals_and_approvals_at_once_number_each_difference_once_and_prepay_it_once(
+    world: World, wechatpay: WeChatPayStandIn
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app import app
+    from infra.local.atomic_dynamodb import make_dynamodb_atomic
+    from tests.integration.test_booking_race import concurrent_requests
+
+    make_dynamodb_atomic()
+    order = in_service(world, wechatpay)
+    with concurrent_requests(app), ThreadPoolExecutor(6) as pool:
+        proposals = list(pool.map(lambda _: propose(world, order["id"]), range(6)))
+    created = [r.body["id"] for r in proposals if r.status == 201]
+    assert {r.status for r in proposals} <= {201, 409, 422}
+    assert sorted(created) == [f"x{n:02d}" for n in range(1, len(created) + 1)]  # no number taken twice
+    assert len(extras_seen(world, order["id"])) == len(created) <= 5
+
+    with event_tap() as received, concurrent_requests(app), ThreadPoolExecutor(4) as pool:
+        approvals = list(pool.map(lambda _: answer(world, order["id"], created[0], "approve"), range(4)))
+        events = received()
+    assert {r.status for r in approvals} == {200}
+    assert len({r.body["package"] for r in approvals}) == 1  # one prepay, however many taps
+    assert [t for t, _ in events].count("ExtraApproved") == 1
