@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from common.db import Item, cancellation_reasons, connection, retry_conflicts
+from common.db import Item, cancellation_reasons, transact
 from common.table import GSI1
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -80,12 +80,8 @@ def unpaid_before(before: str) -> list[ExtraItem]:
 
 
 def _transact(build: Callable[[TransactWrite], None]) -> None:
-    def attempt() -> None:
-        with TransactWrite(connection=connection()) as tx:
-            build(tx)
-
     try:
-        retry_conflicts(attempt)
+        transact(build)
     except TransactWriteError as exc:
         if "ConditionalCheckFailed" in cancellation_reasons(exc):
             raise ExtraChanged() from exc

@@ -258,7 +258,9 @@ def test_a_difference_paid_after_the_customer_rejected_it_is_refunded_from_its_o
     order = in_service(world, wechatpay)
     extra_id = propose(world, order["id"]).body["id"]
     assert answer(world, order["id"], extra_id, "approve").status == 200
+    assert [u.extra_id for u in unpaid_extras_due(clock.now())] == [extra_id]
     assert answer(world, order["id"], extra_id, "reject").status == 200  # changed their mind before paying
+    assert unpaid_extras_due(clock.now()) == []  # out of the unpaid index
     trade = f"{order['id']}-{extra_id}"
     assert notify(wechatpay, trade) == 204  # ... but paid the prepay anyway
     assert notify(wechatpay, trade) == 204
