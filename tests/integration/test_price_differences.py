@@ -295,3 +295,55 @@ def test_proposals_and_approvals_at_once_number_each_difference_once_and_prepay_
     assert {r.status for r in approvals} == {200}
     assert len({r.body["package"] for r in approvals}) == 1  # one prepay, however many taps
     assert [t for t, _ in events].count("ExtraApproved") == 1
+
+
+def test_a_lost_notification_of_a_difference_is_found_by_the_reconciliation(
+    world: World, wechatpay: WeChatPayStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.booking.reconcile import reconcile_pending_payments
+
+    monkeypatch.setenv("EXTRA_PAY_MINUTES", "5")  # its prepay's deadline within the reconciliation's window
+    get_settings.cache_clear()
+    order = in_service(world, wechatpay)
+    extra_id = propose(world, order["id"]).body["id"]
+    assert answer(world, order["id"], extra_id, "approve").status == 200
+    wechatpay.pay(f"{order['id']}-{extra_id}")  # paid in WeChat; the notification never arrives
+
+    found = reconcile_pending_payments(now=clock.now(), wechat=payments.client_from_settings())
+    assert found["moved_on"] == 1 and found["refunded"] == 0
+    assert [e["status"] for e in extras_seen(world, order["id"])] == ["paid"]
+    assert reconcile_pending_payments(now=clock.now(), wechat=payments.client_from_settings())["checked"] == 0
+    assert ledger_store.ledger_sum() == 0 and ledger_store.audit() == []
+
+
+def test_a_difference_paid_after_completion_is_settled_with_the_earning_already_pending(
+    api: Api, wechatpay: WeChatPayStandIn
+) -> None:
+    from common.ids import new_id
+
+    from functions.payments import service
+
+    wx, now = payments.client_from_settings(), clock.now()
+    order_id = new_id(now)
+    service.start_payment(order_id, total_fen=10000, description="保洁", openid="o-x", now=now, wechat=wx)
+    service.record_payment(
+        order_id, transaction_id=wechatpay.pay(order_id).transaction_id or "", amount_fen=10000, now=now
+    )
+    pending = service.accrue_earning(order_id, "w-late", commission_percent=20, now=now)  # completed
+    assert pending == 8000
+    service.start_payment(
+        order_id, total_fen=DIFFERENCE_FEN, description="补差价", openid="o-x", now=now, wechat=wx, part="x01"
+    )
+    trade = wechatpay.pay(f"{order_id}-x01")
+    assert service.record_payment(
+        order_id,
+        transaction_id=trade.transaction_id or "",
+        amount_fen=DIFFERENCE_FEN,
+        now=now,
+        out_trade_no=f"{order_id}-x01",
+    )
+    settled = service.settle(order_id, "w-late", commission_percent=20, now=now)
+    assert settled is not None and (settled.paid_fen, settled.worker_fen) == (16200, 12960)
+    assert ledger_store.balance(ledger.worker_account("w-late", "available")) == 12960
+    assert ledger_store.balance(ledger.worker_account("w-late", "pending")) == 0
+    assert ledger_store.ledger_sum() == 0 and ledger_store.audit() == []
