@@ -161,14 +161,11 @@ def resume_or_refund(
         return True
     logger.info("payment for a cancelled order: refunding", extra={"order_id": order_id, "part": part})
     if part not in (None, "balance"):  # an on-site price difference rejected or withdrawn: its own trade back
-        trades.refund_part(
-            order_id,
-            str(part),
-            "补差价已取消，款项原路退回",
-            key=f"auto:{transaction_id}",
-            now=now,
-            wechat=wechat,
-        )
+        reason = "补差价已取消，款项原路退回"
+        key = f"auto:{transaction_id}"
+        if trades.refund_part(order_id, str(part), reason, key=key, now=now, wechat=wechat) is None:
+            # never recorded as paid (its order settled first): the money is for operators to return
+            logger.error("difference payment neither applied nor refunded", extra={"order_id": order_id})
         return False
     service.refund(
         order_id, amount_fen, "订单已取消，款项原路退回", key=f"auto:{transaction_id}", now=now, wechat=wechat
