@@ -16,7 +16,7 @@ from typing import Any
 from common.auth import issue_token
 from common.clock import clock, iso
 
-from bench.scenarios import Endpoint, operator_token, progress
+from bench.scenarios import Endpoint, operator_token, price_differences, progress
 from bench.scenarios.matching import ADDRESS, SH, _catalog, _customer, _record
 from functions.booking import store
 from functions.workers import store as worker_store
@@ -127,7 +127,14 @@ def seed(size: int) -> dict[str, Any]:
     customer, address = _customer()
     _orders(size, customer, ids["service"], day)
     _visits(ids["service"], day)
-    return {"service_id": ids["service"], "customer": customer, "address": address, "day": day}
+    extras = price_differences.seed(
+        customer, lambda n, c, w, start: _order(n, c, w, start, ids["service"]), day
+    )
+    return {"service_id": ids["service"], "customer": customer, "address": address, "day": day, **extras}
+
+
+def teardown(ctx: dict[str, Any]) -> None:
+    price_differences.teardown(ctx)
 
 
 def endpoints(ctx: dict[str, Any]) -> list[Endpoint]:
@@ -188,4 +195,5 @@ def endpoints(ctx: dict[str, Any]) -> list[Endpoint]:
             body={"stage": "before", "urls": ["https://media.example.com/before.jpg"]},
             token=visitor,
         ),
+        *price_differences.endpoints(ctx, token),  # issue 17
     ]

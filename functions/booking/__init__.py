@@ -8,7 +8,9 @@ best level's commission and the customer's rating on the worker's view; booking 
 ``register_priority`` (marketing's tiers lengthen the booking horizon and widen best-match), and
 ``admin_orders`` with ``AdminOrdersQuery`` (analytics' order export reads the board by day), and
 ``book_occurrence``, ``cancel_occurrence`` with ``OrderRequest`` (plans books and cancels its occurrences), and
-``raise_exception`` (anyone puts an order in the operators' exception queue, once per order and kind).
+``raise_exception`` (anyone puts an order in the operators' exception queue, once per order and kind), and
+``unpaid_extras_due`` with ``UnpaidExtra`` (the exception queue's ``unpaid_extra``: price differences approved and
+not paid, from a sparse index).
 """
 
 from typing import TYPE_CHECKING
@@ -18,12 +20,14 @@ from common import lazy
 if TYPE_CHECKING:
     from functions.booking.board import admin_orders
     from functions.booking.exception_queue import raise_exception
+    from functions.booking.extras import unpaid_extras_due
     from functions.booking.models import (
         AdminOrdersQuery,
         CustomerRating,
         OrderRequest,
         OrderReviewView,
         PriceLine,
+        UnpaidExtra,
     )
     from functions.booking.moves import mark_paid
     from functions.booking.occurrences import book_occurrence, cancel_occurrence
@@ -64,6 +68,8 @@ __getattr__, __dir__ = lazy.exports(
         "register_discount_step": "functions.booking.pricing",
         "register_price_step": "functions.booking.pricing",
         "register_priority": "functions.booking.policy",
+        "UnpaidExtra": "functions.booking.models",
+        "unpaid_extras_due": "functions.booking.extras",
     },
 )
 
@@ -74,6 +80,7 @@ __all__ = [
     "OrderReviewView",
     "PriceLine",
     "PricingContext",
+    "UnpaidExtra",
     "admin_orders",
     "book_occurrence",
     "cancel_occurrence",
@@ -87,4 +94,5 @@ __all__ = [
     "register_discount_step",
     "register_price_step",
     "register_priority",
+    "unpaid_extras_due",
 ]

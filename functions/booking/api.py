@@ -11,7 +11,7 @@ from common.idempotency import idempotent
 from common.ids import new_id
 from common.pagination import Page
 
-from functions.booking import board, complaints, moves, onsite, service, store
+from functions.booking import board, complaints, moves, onsite, service
 from functions.booking.models import (
     CancelRequest,
     Complaint,
@@ -25,7 +25,6 @@ from functions.booking.models import (
     WorkerOrder,
     WorkerOrdersQuery,
 )
-from functions.booking.views import assigned_to_worker, to_worker_order
 from functions.booking.worker_view import for_worker, worker_step
 
 bp = Blueprint(__name__)
@@ -159,8 +158,7 @@ def worker_order(call: Call, order_id: str) -> WorkerOrder:
     address and phone are shown from acceptance until ``settings.worker_contact_hours_after_completion`` hours
     after completion, masked otherwise. An order that is not (or no longer) the worker's is 404.
     """
-    item = assigned_to_worker(store.get(order_id), call.user_id)
-    return for_worker(to_worker_order(item, call.user_id), now=call.now)
+    return for_worker(service.worker_order(call.user_id, order_id), now=call.now)
 
 
 @route(bp, "/v1/worker/orders/{order_id}/accept", "POST", response=WorkerOrder, errors=(422,))

@@ -17,7 +17,7 @@ from common.log import logger
 from common.settings import get_settings
 
 from functions import matching, payments
-from functions.booking import confirmation, moves, pricing, rules, store, workflow
+from functions.booking import confirmation, extras, moves, pricing, rules, store, workflow
 from functions.booking.days import days_of
 from functions.booking.order_events import add_order_event
 from functions.booking.parts import balance_unpaid
@@ -176,13 +176,15 @@ def redispatch(order_id: str, max_tries: int, *, now: datetime) -> dict[str, Any
 
 
 def compensate(order_id: str, *, now: datetime) -> dict[str, Any]:
-    """A cancelled order's compensation: every slot it held back, discounts given back; what to refund."""
+    """A cancelled order's compensation: every slot it held back, discounts given back, its on-site price
+    differences withdrawn or refunded (``extras.settle_cancelled``); what to refund of the order itself."""
     item = moves.load(order_id)
     if item.status != rules.CANCELLED:
         raise InvalidTransition(f"order {order_id} is {item.status}, not cancelled")
     for worker_id in {*(item.tried_workers or []), item.worker_id} - {None}:
         moves.release(worker_id, item)
     pricing.release_discounts(priced_order(item))
+    extras.settle_cancelled(item, now=now)
     if not item.compensated:
         store.mark(order_id, compensated=True)
     logger.info("order compensated", extra={"order_id": order_id, "refund_fen": int(item.refund_fen or 0)})

@@ -67,3 +67,9 @@ ROUTES += (
     ("POST", "/v1/worker/orders/{order_id}/arrive", "functions.booking.onsite_api.arrive_order"),
     ("POST", "/v1/worker/orders/{order_id}/photos", "functions.booking.onsite_api.add_order_photos"),
 )
+# --- on-site price differences 补差价 (issue 17) ---
+ROUTES += (
+    ("POST", "/v1/worker/orders/{order_id}/extras", "functions.booking.extras_api.propose_extra"),
+    ("POST", "/v1/orders/{order_id}/extras/{extra_id}/approve", "functions.booking.extras_api.approve_extra"),
+    ("POST", "/v1/orders/{order_id}/extras/{extra_id}/reject", "functions.booking.extras_api.reject_extra"),
+)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from common.models import Strict, Text, Url
 from common.money import Fen
 from common.pagination import PageQuery
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StrictInt, StringConstraints
 
 from functions.booking.rules import Actor, Status
 
@@ -147,6 +147,59 @@ class Photos(BaseModel):
     after: list[str] = []
 
 
+ExtraStatus = Literal["proposed", "approved", "paid", "rejected", "refunded"]
+PositiveFen = Annotated[StrictInt, Field(ge=1, description="amount in fen (CNY cents), at least 1")]
+
+
+class ExtraLine(Strict):
+    """One line of an on-site price difference (补差价): what it is for, and its amount."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"\S")]
+    amount_fen: PositiveFen
+
+
+class ExtraRequest(Strict):
+    """A price difference (补差价) the worker found on site: its lines (at most ``settings.extra_max_items``,
+    at most ``settings.extra_max_amount_fen`` in all) and why."""
+
+    items: list[ExtraLine] = Field(min_length=1, max_length=50)
+    reason: Text
+
+
+class ExtraProposed(BaseModel):
+    """The difference proposed: the customer is asked to approve (then pay) or reject it."""
+
+    id: str
+    status: Literal["proposed"] = "proposed"
+
+
+class Extra(BaseModel):
+    """An on-site price difference (补差价) of an order: its own payment, refunded on its own. ``approved``:
+    the customer agreed and it waits for payment."""
+
+    id: str
+    items: list[ExtraLine]
+    amount_fen: Fen
+    reason: str
+    status: ExtraStatus
+    proposed_at: str
+    approved_at: str | None = None
+    paid_at: str | None = None
+    rejected_at: str | None = None
+    refunded_at: str | None = None
+
+
+class UnpaidExtra(BaseModel):
+    """A price difference the customer approved and has not paid (what the exception queue shows)."""
+
+    order_id: str
+    extra_id: str
+    amount_fen: Fen
+    approved_at: str
+    customer_id: str
+    worker_id: str
+
+
 class Order(BaseModel):
     """An order as its customer, its worker and operators see it (never its workflow's task token)."""
 
@@ -184,6 +237,10 @@ class Order(BaseModel):
     photos: Photos = Photos()
     checklist: dict[str, bool] | None = Field(
         None, description="the checklist as ticked at completion; null before (or without one)"
+    )
+    extras: list[Extra] = Field(
+        [],
+        description="on-site price differences (补差价), oldest first; listed on one order's view, not on lists",
     )
 
 

@@ -18,7 +18,7 @@ from common.errors import InvalidTransition, NotFound, RuleViolation
 from common.log import logger
 
 from functions import workers
-from functions.booking import parts, rules, store, workflow
+from functions.booking import extras, parts, rules, store, workflow
 from functions.booking.assign import hold, worker_name
 from functions.booking.days import days_of
 from functions.booking.models import Order
@@ -86,7 +86,12 @@ def mark_paid(
     """Payments saw a verified payment: pending_payment → pending_acceptance, and the workflow moves on to the
     worker's acceptance (an engagement's first payment is its deposit; ``part`` "balance" is its balance,
     ``parts.mark_balance_paid``). False if the order can no longer be paid (cancelled meanwhile: payments
-    refunds). The same notification twice is harmless (True again)."""
+    refunds). The same notification twice is harmless (True again). Any other ``part`` is an on-site price
+    difference (``extras.mark_paid``)."""
+    if part not in (None, "balance"):
+        return extras.mark_paid(
+            order_id, str(part), paid_fen=paid_fen, transaction_id=transaction_id, now=now
+        )
     for _ in range(2):
         item = load(order_id)
         if part == "balance":

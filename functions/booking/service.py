@@ -20,6 +20,7 @@ from functions import catalog, identity, matching, workers
 from functions.booking import (
     days,
     engagements,
+    extras,
     moves,
     onsite_rules,
     placing,
@@ -37,9 +38,16 @@ from functions.booking.models import (
     OrderSettlementView,
     Quote,
     QuoteRequest,
+    WorkerOrder,
 )
 from functions.booking.policy import match_id, match_name, priority_for, time_rules
-from functions.booking.views import orders_page, owned_by_customer, to_order
+from functions.booking.views import (
+    assigned_to_worker,
+    orders_page,
+    owned_by_customer,
+    to_order,
+    to_worker_order,
+)
 
 
 def _priced(
@@ -165,8 +173,22 @@ def _start_workflow(
 
 
 def get_order(customer_id: str, order_id: str) -> Order:
-    """The customer's own order (one GetItem: the timeline is on the item)."""
-    return to_order(owned_by_customer(store.get(order_id), customer_id))
+    """The customer's own order (one GetItem: the timeline is on the item; one Query more when it has price
+    differences)."""
+    item = owned_by_customer(store.get(order_id), customer_id)
+    return to_order(item, extras.extras_of(item))
+
+
+def worker_order(worker_id: str, order_id: str) -> WorkerOrder:
+    """An order assigned to the worker, with its price differences (404 when it is not the worker's)."""
+    item = assigned_to_worker(store.get(order_id), worker_id)
+    return to_worker_order(item, worker_id, extras.extras_of(item))
+
+
+def admin_order(order_id: str) -> Order:
+    """Any order, for operators, with its price differences."""
+    item = moves.load(order_id)
+    return to_order(item, extras.extras_of(item))
 
 
 def list_orders(customer_id: str, *, limit: int, cursor: str | None) -> Page[Order]:

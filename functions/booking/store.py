@@ -74,6 +74,7 @@ class OrderItem(Item):
     fee_fen = NumberAttribute(default=0)  # cancellation fee, the worker's
     complaint_refund_fen = NumberAttribute(default=0)
     open_complaints = NumberAttribute(default=0)
+    extra_count = NumberAttribute(default=0)  # on-site price differences proposed (extras_store)
     cancel_reason = UnicodeAttribute(null=True)
     cancelled_by = UnicodeAttribute(null=True)
     tried_workers = ListAttribute(of=UnicodeAttribute, default=list)  # every worker offered the order

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from functions.booking import rules
 
 EXCEPTION_KINDS = ("late_start", "no_checkin", "overtime", "unconfirmed", "unpaid_extra")
-# The kinds the watches raise (unpaid_extra is raised by the price differences, through ``raise_exception``).
+# The kinds the watches raise (unpaid_extra: the same job, from the price differences' unpaid index).
 WATCHED_EXCEPTIONS = ("late_start", "no_checkin", "overtime", "unconfirmed")
 REASONS = {
     "late_start": "服务人员超时未开始服务",

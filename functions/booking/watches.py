@@ -24,7 +24,7 @@ from common.log import logger
 from common.settings import get_settings
 from pynamodb.transactions import TransactWrite
 
-from functions.booking import confirmation, exception_queue, store, watch_rules, watch_store
+from functions.booking import confirmation, exception_queue, extras, store, watch_rules, watch_store
 from functions.booking.order_events import order_detail
 from functions.booking.store import OrderItem
 
@@ -79,7 +79,20 @@ def run_due(*, now: datetime) -> dict[str, int]:
         for watch in watch_store.due(shard, now):
             done["due"] += 1
             handle(watch, rules_, now=now, done=done)
+    raise_unpaid_extras(now=now, done=done)
     return {k: done[k] for k in ("due", "reminders", "exceptions", "already", "dropped", "moved")}
+
+
+def raise_unpaid_extras(*, now: datetime, done: Counter[str]) -> None:
+    """Price differences approved ``exception_unpaid_extra_minutes`` ago and still unpaid (a sparse index: only
+    those are in it, until paid or rejected) put their orders in the queue as ``unpaid_extra``, once each."""
+    after = timedelta(minutes=get_settings().exception_unpaid_extra_minutes)
+    for unpaid in extras.unpaid_extras_due(before=now - after):
+        done["due"] += 1
+        since = datetime.fromisoformat(unpaid.approved_at) + after
+        reason = f"现场补差价 {unpaid.amount_fen / 100:.2f} 元尚未支付"
+        fired = exception_queue.raise_exception(unpaid.order_id, "unpaid_extra", since, reason, now)
+        done["exceptions" if fired else "already"] += 1
 
 
 def handle(

@@ -29,9 +29,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
+from common.events import EXTRA_EVENTS
 from common.money import yuan
 
-from functions.notifications import onsite_notices
+from functions.notifications import extra_rules, onsite_notices
 from functions.notifications.formats import amount_text, fit_data, fit_params, when_full, when_short
 from functions.notifications.models import Notice, NotificationRequest, OrderEvent, Push, Sms
 
@@ -528,6 +529,11 @@ def _exception_raised(ev: _Event) -> list[Notice]:
     ]
 
 
+def _extra(ev: _Event) -> list[Notice]:
+    """Issue 17: an on-site price difference's moves (extra_rules)."""
+    return extra_rules.notices(ev, customer_page=CUSTOMER_ORDER_PAGE, worker_page=WORKER_ORDER_PAGE)
+
+
 _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderCreated": _created,
     "OrderPaid": _paid,
@@ -549,6 +555,7 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderConfirmed": _confirmed,
     "OrderReminder": _reminder,
     "OrderExceptionRaised": _exception_raised,
+    **dict.fromkeys(EXTRA_EVENTS, _extra),
 }
 _RULES.update(onsite_notices.RULES)  # issue 17: the worker's departure and arrival
 

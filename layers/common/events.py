@@ -164,3 +164,9 @@ ONSITE_EVENTS = ("OrderDeparted", "OrderArrived", "OrderConfirmed")
 ORDER_EVENTS += ONSITE_EVENTS
 ONSITE_NOTICE_EVENTS = ("OrderReminder", "OrderExceptionRaised")
 DETAIL_TYPES += ONSITE_EVENTS + ONSITE_NOTICE_EVENTS
+# --- on-site price differences 补差价 (issue 17) ---
+# Order events of a difference (the order detail, plus "extra_id", "amount_fen", "reason"): a worker proposes it,
+# the customer approves (then pays) or rejects it, its payment arrives, it is refunded (the order cancelled).
+EXTRA_EVENTS = ("ExtraProposed", "ExtraApproved", "ExtraRejected", "ExtraPaid", "ExtraRefunded")
+ORDER_EVENTS += EXTRA_EVENTS
+DETAIL_TYPES += EXTRA_EVENTS

@@ -388,6 +388,8 @@ class Settings(BaseSettings):
     exception_late_start_minutes: int = Field(15, ge=0)
     exception_overtime_grace_minutes: int = Field(30, ge=0)
     exception_unconfirmed_hours: int = Field(12, ge=1)
+    # An approved price difference (补差价) still unpaid this long after its approval.
+    exception_unpaid_extra_minutes: int = Field(30, ge=1)
     # The order-watches job reads the sparse due index (reminders and exceptions coming due) this often.
     watch_job_every_minutes: int = Field(5, ge=1, le=60)
     watch_due_shards: int = Field(4, ge=1, le=32)  # partitions of the due index (only ever raise it)
@@ -397,6 +399,15 @@ class Settings(BaseSettings):
     # Whether `start` needs the arrival check-in when the service does not say (its `requires_arrival` null).
     onsite_arrival_required_default: bool = False
     onsite_photos_max_per_stage: int = Field(9, ge=1, le=30)  # before- or after-photos one order keeps
+    # --- on-site price differences 补差价 (issue 17) ---
+    # What a worker may ask for on site, once the service started: at most extra_max_items lines of at most
+    # extra_max_amount_fen in all per difference, and at most extra_max_per_order differences per order (each is
+    # its own WeChat Pay trade, ``{order}-x{n}``). An approved difference's prepay is valid this long
+    # (extra_pay_minutes: the reconciliation asks WeChat Pay about it then; approving again renews it).
+    extra_max_amount_fen: int = Field(100_000, ge=1)
+    extra_max_items: int = Field(10, ge=1, le=50)
+    extra_max_per_order: int = Field(5, ge=1, le=99)
+    extra_pay_minutes: int = Field(120, ge=5, le=1440)
 
 
 @lru_cache(maxsize=1)

@@ -217,6 +217,17 @@ EXPECTED.update(
         ),
     }
 )
+# issue 17: on-site price differences. The worker's proposal is on an order the worker is assigned; a customer's
+# answer names a difference of the order too, so an own order without that difference is 404 as well (ownership
+# is checked in tests/integration/test_price_differences.py).
+EXTRA_BODY = {"items": [{"name": "加时", "amount_fen": 100}], "reason": "面积大"}
+EXPECTED.update(
+    {
+        ("POST", "/v1/worker/orders/{order_id}/extras"): own_order("worker", EXTRA_BODY),
+        ("POST", "/v1/orders/{order_id}/extras/{extra_id}/approve"): CUSTOMER,
+        ("POST", "/v1/orders/{order_id}/extras/{extra_id}/reject"): CUSTOMER,
+    }
+)
 LOCAL_ONLY = {route for route in EXPECTED if route[1].startswith("/v1/dev/")}
 
 CALLERS = ("none", "customer", "other_customer", "worker", "other_worker", "operator")
