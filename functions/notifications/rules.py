@@ -35,6 +35,7 @@ from common.money import yuan
 from functions.notifications import extra_rules, onsite_notices
 from functions.notifications.formats import amount_text, fit_data, fit_params, when_full, when_short
 from functions.notifications.models import Notice, NotificationRequest, OrderEvent, Push, Sms
+from functions.notifications.pages import CUSTOMER_ORDER_PAGE, CUSTOMER_REVIEW_PAGE, WORKER_ORDER_PAGE
 
 # The subscription templates each role's app asks the user to accept (WeChat allows 3 per prompt).
 ROLE_TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -42,10 +43,6 @@ ROLE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "worker": ("new_order", "order_status"),
 }
 
-# Mini-program pages a message card opens.
-CUSTOMER_ORDER_PAGE = "pages/orders/detail?id={order_id}"
-CUSTOMER_REVIEW_PAGE = "pages/orders/review?id={order_id}"
-WORKER_ORDER_PAGE = "pages/worker/orders/detail?id={order_id}"
 
 ACTOR_REASON = {
     "customer": "用户取消",
@@ -445,90 +442,6 @@ def _balance_paid(ev: _Event) -> list[Notice]:
     ]
 
 
-def _confirmed(ev: _Event) -> list[Notice]:
-    """Issue 17: the confirmation tells the worker (the settlement follows the dispute window); an automatic one
-    tells the customer too, who may still complain within the window."""
-    notices = []
-    if ev.e.worker_id:
-        notices.append(
-            Notice(
-                role="worker",
-                user_id=ev.e.worker_id,
-                kind="order_confirmed",
-                title="客户已确认完成",
-                body=f"{ev.svc}订单（{ev.when}）已确认完成，收入将在售后期结束后结算。",
-                data=ev.data(),
-                push=ev.status_push("已确认", "收入将在售后期后结算", WORKER_ORDER_PAGE),
-            )
-        )
-    if ev.e.actor == "system":
-        notices.append(
-            Notice(
-                role="customer",
-                user_id=ev.e.customer_id,
-                kind="order_confirmed",
-                title="订单已自动确认完成",
-                body=f"您的{ev.svc}（{ev.when}）已自动确认完成，如有问题可在售后期内投诉。",
-                data=ev.data(),
-            )
-        )
-    return notices
-
-
-def _reminder(ev: _Event) -> list[Notice]:
-    """Issue 17: before the start (24 h, 2 h: settings) the customer and the worker are reminded; subscription
-    message, SMS when it cannot be delivered."""
-    extra = ev.e.model_extra or {}
-    data = ev.data(reminder=extra.get("reminder"), lead_hours=extra.get("lead_hours"))
-    notices = [
-        Notice(
-            role="customer",
-            user_id=ev.e.customer_id,
-            kind="order_reminder",
-            title="服务即将开始",
-            body=f"您预约的{ev.svc}将于{ev.when}开始，请做好准备。",
-            data=data,
-            push=ev.status_push("即将服务", "服务人员将按时上门"),
-            sms=ev.sms("order_reminder"),
-        )
-    ]
-    if ev.e.worker_id:
-        notices.append(
-            Notice(
-                role="worker",
-                user_id=ev.e.worker_id,
-                kind="order_reminder",
-                title="服务即将开始",
-                body=f"您承接的{ev.svc}订单将于{ev.when}开始，请准时上门。",
-                data=data,
-                push=ev.status_push("即将服务", "请准时上门", WORKER_ORDER_PAGE),
-                sms=ev.sms("order_reminder_worker"),
-            )
-        )
-    return notices
-
-
-def _exception_raised(ev: _Event) -> list[Notice]:
-    """Issue 17: an order needing a person (the exception queue) tells the operators' inbox."""
-    extra = ev.e.model_extra or {}
-    reason = str(extra.get("reason") or ev.e.note or "订单异常")
-    return [
-        Notice(
-            role="operator",
-            user_id=None,
-            kind="order_exception",
-            title="异常订单待处理",
-            body=f"{ev.svc}订单（{ev.when}）：{reason}，请尽快处理。",
-            data=ev.data(
-                exception_id=extra.get("exception_id"),
-                exception_kind=extra.get("kind"),
-                worker_id=ev.e.worker_id,
-                customer_id=ev.e.customer_id,
-            ),
-        )
-    ]
-
-
 def _extra(ev: _Event) -> list[Notice]:
     """Issue 17: an on-site price difference's moves (extra_rules)."""
     return extra_rules.notices(ev, customer_page=CUSTOMER_ORDER_PAGE, worker_page=WORKER_ORDER_PAGE)
@@ -552,12 +465,9 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderRescheduled": _rescheduled,
     "RescheduleRequested": _rescheduled,
     "RescheduleRejected": _rescheduled,
-    "OrderConfirmed": _confirmed,
-    "OrderReminder": _reminder,
-    "OrderExceptionRaised": _exception_raised,
     **dict.fromkeys(EXTRA_EVENTS, _extra),
 }
-_RULES.update(onsite_notices.RULES)  # issue 17: the worker's departure and arrival
+_RULES.update(onsite_notices.RULES)  # issue 17: departure, arrival, confirmation, reminders, exceptions
 
 
 def notices_for(
