@@ -104,6 +104,8 @@ def test_a_paid_difference_is_settled_with_the_order_and_a_rejected_one_tells_th
     )
     done = stack.post(f"/v1/worker/orders/{order['id']}/complete", token=worker)
     assert done.status == 200, done.body
+    confirmed = stack.post(f"/v1/orders/{order['id']}/confirm", token=customer)  # the dispute window starts
+    assert confirmed.status == 200, confirmed.body
     journey.eventually(
         lambda: journey.order_of(stack, order["id"], customer)["timeline"][-1]["note"] == "settled",
         "settlement after the dispute window",
