@@ -15,6 +15,7 @@ from common.events import (
     IDENTITY_EVENTS,
     MARKETING_EVENTS,
     NOTIFICATION_EVENTS,
+    ONSITE_NOTICE_EVENTS,
     ORDER_EVENTS,
     REVIEW_EVENTS,
     SOURCE,
@@ -43,7 +44,11 @@ __all__ = ["EVENT_QUEUES", "EventQueue", "queue_name"]
 
 
 # notifications: every order move tells the customer, the worker or the operators (functions/notifications).
-EVENT_QUEUES += (EventQueue("notifications", ORDER_EVENTS + ENGAGEMENT_EVENTS + NOTIFICATION_EVENTS),)
+EVENT_QUEUES += (
+    EventQueue(
+        "notifications", ORDER_EVENTS + ENGAGEMENT_EVENTS + NOTIFICATION_EVENTS + ONSITE_NOTICE_EVENTS
+    ),
+)
 
 
 # booking: the order workflow's technical failures (after retries), for operators to see (no consumer: the queue is
@@ -90,3 +95,24 @@ ANALYTICS_EVENTS = (
     ORDER_EVENTS + IDENTITY_EVENTS + MARKETING_EVENTS + REVIEW_EVENTS
 )  # analytics.rules counts these
 EVENT_QUEUES += (EventQueue("analytics", ANALYTICS_EVENTS),)
+
+
+# booking: every move of an order brings its watches (reminders, exceptions) in the sparse due index in line with
+# what it needs now (functions/booking/watch_tasks.py); the order-watches job fires what comes due.
+EVENT_QUEUES += (
+    EventQueue(
+        "booking-watches",
+        (
+            "OrderAccepted",
+            "OrderStarted",
+            "OrderCompleted",
+            "OrderConfirmed",
+            "OrderCancelled",
+            "OrderDeclined",
+            "OrderReassigned",
+            "OrderNoShow",
+            "OrderRescheduled",
+            "OrderWorkerReplaced",
+        ),
+    ),
+)

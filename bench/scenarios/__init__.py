@@ -17,6 +17,7 @@ SCENARIOS = (
     "staff",
     "engagements",
     "calendars",
+    "onsite",
 )
 
 

@@ -1,4 +1,5 @@
-"""Orders over tables of 100 and 10,000 orders: booking, reading one order, a customer's list, the boards.
+"""Orders over tables of 100 and 10,000 orders: booking, reading one order, a customer's list, the boards, and a
+worker's visit (depart, arrive, photos: one conditional write each, whatever the table holds).
 
 Both tables hold the bench customer's 20 orders and 20 verified workers near the address; the rest of the orders
 belong to other customers (ten each) on other days. Reading must not grow with the table: one order is one item,
@@ -15,7 +16,7 @@ from typing import Any
 from common.auth import issue_token
 from common.clock import clock, iso
 
-from bench.scenarios import Endpoint, operator_token, progress
+from bench.scenarios import Endpoint, operator_token, price_differences, progress
 from bench.scenarios.matching import ADDRESS, SH, _catalog, _customer, _record
 from functions.booking import store
 from functions.workers import store as worker_store
@@ -23,6 +24,10 @@ from functions.workers import store as worker_store
 SIZES = (100, 10_000)
 WORKERS = 20
 OWN_ORDERS = 20  # the bench customer's
+# Accepted orders of one worker (w0000002) for the visit rows (depart, arrive, photos): each request takes the
+# next one, so at most this many requests per endpoint (``--repeat``).
+VISITS = 60
+VISIT_WORKER = "w0000002"
 
 
 def _bench_day() -> datetime:
@@ -31,12 +36,22 @@ def _bench_day() -> datetime:
     return datetime(monday.year, monday.month, monday.day, 9, tzinfo=SH)
 
 
-def _order(n: int, customer: str, worker: str, start: datetime, service_id: str) -> store.OrderItem:
+def _order(
+    n: int,
+    customer: str,
+    worker: str,
+    start: datetime,
+    service_id: str,
+    *,
+    prefix: str = "o",
+    status: str = "",
+) -> store.OrderItem:
     created = iso(clock.now())
     end = start + timedelta(hours=2)
     return store.new_order(
-        id=f"o{n:08d}",
-        status=("pending_payment", "pending_acceptance", "accepted", "completed", "cancelled")[n % 5],
+        id=f"{prefix}{n:08d}",
+        status=status
+        or ("pending_payment", "pending_acceptance", "accepted", "completed", "cancelled")[n % 5],
         customer_id=customer,
         worker_id=worker,
         worker_name="阿姨",
@@ -79,6 +94,14 @@ def _order(n: int, customer: str, worker: str, start: datetime, service_id: str)
     )
 
 
+def _visits(service_id: str, day: datetime) -> None:
+    """Accepted orders of ``VISIT_WORKER`` (another customer's), for the visit rows."""
+    with store.OrderItem.batch_write() as batch:
+        for n in range(VISITS):
+            start = day + timedelta(days=14 + n // 10, hours=n % 10)
+            batch.save(_order(n, "c_visits", VISIT_WORKER, start, service_id, prefix="v", status="accepted"))
+
+
 def _orders(size: int, customer: str, service_id: str, day: datetime) -> None:
     with store.OrderItem.batch_write() as batch:
         for n in range(size):
@@ -103,7 +126,15 @@ def seed(size: int) -> dict[str, Any]:
     )  # w0000001..w0000020: verified, near the address, available 08:00-20:00
     customer, address = _customer()
     _orders(size, customer, ids["service"], day)
-    return {"service_id": ids["service"], "customer": customer, "address": address, "day": day}
+    _visits(ids["service"], day)
+    extras = price_differences.seed(
+        customer, lambda n, c, w, start: _order(n, c, w, start, ids["service"]), day
+    )
+    return {"service_id": ids["service"], "customer": customer, "address": address, "day": day, **extras}
+
+
+def teardown(ctx: dict[str, Any]) -> None:
+    price_differences.teardown(ctx)
 
 
 def endpoints(ctx: dict[str, Any]) -> list[Endpoint]:
@@ -111,6 +142,7 @@ def endpoints(ctx: dict[str, Any]) -> list[Endpoint]:
     token = issue_token(ctx["customer"], "customer", now=now)
     operator = operator_token(now=now)
     worker = issue_token("w0000001", "worker", now=now)
+    visitor = issue_token(VISIT_WORKER, "worker", now=now)
     day: datetime = ctx["day"]
 
     def booking(i: int) -> dict[str, Any]:
@@ -123,6 +155,9 @@ def endpoints(ctx: dict[str, Any]) -> list[Endpoint]:
             "address_id": ctx["address"],
             "worker_id": f"w{i % WORKERS + 1:07d}",
         }
+
+    def visit(step: str) -> Any:
+        return lambda i: f"/v1/worker/orders/v{i % VISITS:08d}/{step}"
 
     def best_match(i: int) -> dict[str, Any]:
         body = booking(i)
@@ -144,4 +179,21 @@ def endpoints(ctx: dict[str, Any]) -> list[Endpoint]:
             f"/v1/admin/orders?date={day.date().isoformat()}",
             token=operator,
         ),
+        # the visit (issue 17): one conditional write with its event, then the order read back
+        Endpoint("POST /v1/worker/orders/{id}/depart", "POST", visit("depart"), body={}, token=visitor),
+        Endpoint(
+            "POST /v1/worker/orders/{id}/arrive",
+            "POST",
+            visit("arrive"),
+            body={"lat": ADDRESS[0], "lng": ADDRESS[1], "photo_url": "https://media.example.com/door.jpg"},
+            token=visitor,
+        ),
+        Endpoint(
+            "POST /v1/worker/orders/{id}/photos",
+            "POST",
+            visit("photos"),
+            body={"stage": "before", "urls": ["https://media.example.com/before.jpg"]},
+            token=visitor,
+        ),
+        *price_differences.endpoints(ctx, token),  # issue 17
     ]

@@ -7,7 +7,7 @@ from common.api import Call, route
 from common.idempotency import idempotent
 from common.pagination import Page
 
-from functions.booking import board, complaints, moves
+from functions.booking import board, complaints, moves, service
 from functions.booking.models import (
     AdminCancelRequest,
     AdminOrdersQuery,
@@ -17,7 +17,6 @@ from functions.booking.models import (
     ReassignRequest,
     ResolveRequest,
 )
-from functions.booking.views import to_order
 
 bp = Blueprint(__name__)
 
@@ -39,7 +38,7 @@ def admin_order(call: Call, order_id: str) -> Order:
 
     Operators see every order, whoever booked or serves it.
     """
-    return to_order(moves.load(order_id))
+    return service.admin_order(order_id)
 
 
 @route(bp, "/v1/admin/orders/{order_id}/reassign", "POST", body=ReassignRequest, response=Order)

@@ -5,19 +5,18 @@ Every POST that creates or moves an order honours ``Idempotency-Key`` (a retry r
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from chalice import Blueprint
 from common.api import Call, route
 from common.idempotency import idempotent
 from common.ids import new_id
 from common.pagination import Page
 
-from functions.booking import board, complaints, moves, service, store
+from functions.booking import board, complaints, moves, onsite, service
 from functions.booking.models import (
     CancelRequest,
     Complaint,
     ComplaintRequest,
+    CompleteRequest,
     Order,
     OrderRequest,
     OrdersQuery,
@@ -26,8 +25,7 @@ from functions.booking.models import (
     WorkerOrder,
     WorkerOrdersQuery,
 )
-from functions.booking.views import assigned_to_worker, to_worker_order
-from functions.booking.worker_view import for_worker
+from functions.booking.worker_view import for_worker, worker_step
 
 bp = Blueprint(__name__)
 
@@ -160,15 +158,7 @@ def worker_order(call: Call, order_id: str) -> WorkerOrder:
     address and phone are shown from acceptance until ``settings.worker_contact_hours_after_completion`` hours
     after completion, masked otherwise. An order that is not (or no longer) the worker's is 404.
     """
-    item = assigned_to_worker(store.get(order_id), call.user_id)
-    return for_worker(to_worker_order(item, call.user_id), now=call.now)
-
-
-def _worker_move(call: Call, order_id: str, action: str, fn: Callable[..., Order]) -> WorkerOrder:
-    order = idempotent(
-        call, f"order-{action}", Order, lambda: fn(call.user_id, order_id, now=call.now), order_id=order_id
-    )
-    return for_worker(order, now=call.now)
+    return for_worker(service.worker_order(call.user_id, order_id), now=call.now)
 
 
 @route(bp, "/v1/worker/orders/{order_id}/accept", "POST", response=WorkerOrder, errors=(422,))
@@ -179,7 +169,7 @@ def accept_order(call: Call, order_id: str) -> WorkerOrder:
     answered within ``settings.acceptance_timeout_seconds`` seconds goes to the next best match. Honours
     `Idempotency-Key`.
     """
-    return _worker_move(call, order_id, "accept", moves.accept)
+    return worker_step(call, order_id, "accept", moves.accept)
 
 
 @route(bp, "/v1/worker/orders/{order_id}/decline", "POST", response=WorkerOrder, errors=(422,))
@@ -190,26 +180,43 @@ def decline_order(call: Call, order_id: str) -> WorkerOrder:
     ``settings.max_dispatch_tries`` workers it is cancelled. 409 unless the order is offered to this worker
     and waiting for an answer. Honours `Idempotency-Key`.
     """
-    return _worker_move(call, order_id, "decline", moves.decline)
+    return worker_step(call, order_id, "decline", moves.decline)
 
 
 @route(bp, "/v1/worker/orders/{order_id}/start", "POST", response=WorkerOrder, errors=(422,))
 def start_order(call: Call, order_id: str) -> WorkerOrder:
     """Start the service (已接单 → 服务中).
 
-    From ``settings.start_early_minutes`` minutes before the scheduled start (422 `TOO_EARLY` before that). A
-    worker who has not started ``settings.start_grace_seconds`` seconds after the start is recorded as a
-    no-show. Honours `Idempotency-Key`.
+    From ``settings.start_early_minutes`` minutes before the scheduled start (422 `TOO_EARLY` before that).
+    Where the service requires arrival (its `requires_arrival`, else
+    ``settings.onsite_arrival_required_default``), only after the arrival check-in
+    (`POST /v1/worker/orders/{order_id}/arrive`): 422 `ARRIVAL_REQUIRED` before. A worker who has not started
+    ``settings.start_grace_seconds`` seconds after the start is recorded as a no-show. Honours
+    `Idempotency-Key`.
     """
-    return _worker_move(call, order_id, "start", moves.start_service)
+    return worker_step(call, order_id, "start", onsite.start)
 
 
-@route(bp, "/v1/worker/orders/{order_id}/complete", "POST", response=WorkerOrder, errors=(422,))
+@route(
+    bp,
+    "/v1/worker/orders/{order_id}/complete",
+    "POST",
+    body=CompleteRequest,
+    body_optional=True,
+    response=WorkerOrder,
+    errors=(422,),
+)
 def complete_order(call: Call, order_id: str) -> WorkerOrder:
     """Complete the service (服务中 → 已完成).
 
+    Where the service has a checklist (`GET /v1/services/{id}` `checklist`), every item must be sent ticked,
+    `{"checklist": {"item": true, ...}}`: one missing or `false` is 422 `CHECKLIST_INCOMPLETE`
+    (`details.missing`), an item the service does not have 422 `UNKNOWN_CHECKLIST_ITEM` (`details.unknown`);
+    the ticked checklist is kept on the order. Where the service requires after-photos
+    (`requires_after_photos`), at least one must have been added (`POST /v1/worker/orders/{order_id}/photos`,
+    stage `after`): 422 `PHOTOS_REQUIRED` before. The body may be left out for a service without a checklist.
     The worker's earning is settled after the dispute window (``settings.dispute_window_seconds`` seconds)
     unless a complaint is open; an order not completed ``settings.completion_grace_seconds`` seconds after its
-    end is completed by the system. Honours `Idempotency-Key`.
+    end is completed by the system (without these checks). Honours `Idempotency-Key`.
     """
-    return _worker_move(call, order_id, "complete", moves.complete)
+    return worker_step(call, order_id, "complete", onsite.complete, body=True)

@@ -16,7 +16,7 @@ from common.settings import get_settings
 from pynamodb.transactions import TransactWrite
 
 from functions import payments
-from functions.booking import rules, store
+from functions.booking import complaints_store, rules, store
 from functions.booking.models import Complaint, ComplaintRequest, ResolveRequest
 from functions.booking.order_events import add_order_event
 from functions.booking.views import owned_by_customer, to_complaint
@@ -29,8 +29,8 @@ def file(
     order = owned_by_customer(store.get(order_id, consistent=True), customer_id)
     if order.status == rules.PENDING_PAYMENT:
         raise InvalidTransition("an order can be complained about once it is paid")
-    complaint = store.ComplaintItem(
-        *store.complaint_key(complaint_id := new_id()),
+    complaint = complaints_store.ComplaintItem(
+        *complaints_store.complaint_key(complaint_id := new_id()),
         id=complaint_id,
         order_id=order.id,
         customer_id=customer_id,
@@ -53,7 +53,7 @@ def file(
             complaint_id=complaint.id,
         )
 
-    if not store.file_complaint(complaint, also=announce):
+    if not complaints_store.file_complaint(complaint, also=announce):
         raise RuleViolation(
             f"at most {get_settings().max_open_complaints} open complaints per order",
             code="TOO_MANY_COMPLAINTS",
@@ -62,8 +62,8 @@ def file(
 
 
 def list_complaints(status: str, *, limit: int, cursor: str | None) -> Page[Complaint]:
-    start = decode_cursor(cursor, expect={"GSI1PK": store.complaints_partition(status)})
-    page = store.complaints_by_status(status, limit, start)
+    start = decode_cursor(cursor, expect={"GSI1PK": complaints_store.complaints_partition(status)})
+    page = complaints_store.complaints_by_status(status, limit, start)
     return Page[Complaint](
         items=[to_complaint(c) for c in page.items], next_cursor=encode_cursor(page.last_key)
     )
@@ -81,7 +81,7 @@ def resolve(
     keyed by the complaint so a retry never refunds twice; then the complaint is closed and the refund counted
     on the order. A penalty on the worker is recorded on the complaint and announced for the credit work; the
     resolution is recorded in the audit trail with it."""
-    complaint = store.get_complaint(complaint_id)
+    complaint = complaints_store.get_complaint(complaint_id)
     if complaint is None:
         raise NotFound("no such complaint")
     if complaint.status != "open":
@@ -127,6 +127,6 @@ def resolve(
         details = {"order_id": order.id, "refund_fen": refund_fen, "penalize_worker": req.penalize_worker}
         audit.add(tx, operator_id, "complaint.resolve", f"complaint:{complaint_id}", details, now)
 
-    if not store.resolve_complaint(complaint, changes, refund_fen, event, also=announce):
+    if not complaints_store.resolve_complaint(complaint, changes, refund_fen, event, also=announce):
         raise Conflict("the complaint or its order changed meanwhile; reload it", code="ALREADY_RESOLVED")
-    return to_complaint(store.get_complaint(complaint_id) or complaint)
+    return to_complaint(complaints_store.get_complaint(complaint_id) or complaint)

@@ -17,7 +17,7 @@ from common.log import logger
 from common.settings import get_settings
 
 from functions import matching, payments
-from functions.booking import moves, pricing, rules, store, workflow
+from functions.booking import confirmation, extras, moves, pricing, rules, store, workflow
 from functions.booking.days import days_of
 from functions.booking.order_events import add_order_event
 from functions.booking.parts import balance_unpaid
@@ -32,7 +32,11 @@ def route(order_id: str, settings: dict[str, Any], *, now: datetime) -> dict[str
     the scheduled time plus a grace, capped by ``wait_cap_seconds`` when the local stack or a test sets one)."""
     item = moves.load(order_id)
     step = rules.next_step(
-        item.status, item.worker_id, settled=item.settled_at is not None, balance_unpaid=balance_unpaid(item)
+        item.status,
+        item.worker_id,
+        settled=item.settled_at is not None,
+        balance_unpaid=balance_unpaid(item),
+        confirmed=confirmation.is_confirmed(item),
     )
     cap = int(settings.get("wait_cap_seconds") or 0)
     timeout = 1
@@ -47,6 +51,10 @@ def route(order_id: str, settings: dict[str, Any], *, now: datetime) -> dict[str
             seconds=int(settings["completion_grace_seconds"])
         )
         timeout = rules.wait_seconds(until, now=now, cap_seconds=cap)
+    elif step == "await_confirmation":  # until the automatic confirmation, counted from the completion
+        after = int(settings.get("confirmation_timeout_seconds") or get_settings().auto_confirm_seconds)
+        until = (confirmation.completed_at(item) or now) + timedelta(seconds=after)
+        timeout = rules.wait_seconds(until, now=now, cap_seconds=cap)
     return {"next": step, "timeout_seconds": timeout}
 
 
@@ -58,7 +66,11 @@ def arm_wait(order_id: str, stage: str, token: str) -> dict[str, Any]:
         if item.status == rules.CANCELLED:
             raise OrderCancelled()
         step = rules.next_step(
-            item.status, item.worker_id, settled=False, balance_unpaid=balance_unpaid(item)
+            item.status,
+            item.worker_id,
+            settled=False,
+            balance_unpaid=balance_unpaid(item),
+            confirmed=confirmation.is_confirmed(item),
         )
         if step != rules.STAGE_STEP[stage]:
             workflow.resume(token, order_id)
@@ -71,7 +83,8 @@ def arm_wait(order_id: str, stage: str, token: str) -> dict[str, Any]:
 def wait_expired(order_id: str, stage: str, *, now: datetime) -> dict[str, Any]:
     """A wait timed out. If nothing moved since it was armed: payment → cancel; acceptance → the worker is
     taken off (re-dispatch follows); start → a no-show (operators alerted, re-dispatch follows); completion →
-    completed by the system; an engagement's balance → cancelled by the customer cancellation policy. If something moved, nothing to do: ``route`` continues from there."""
+    completed by the system; confirmation → confirmed by the system; an engagement's balance → cancelled by the
+    customer cancellation policy. If something moved, nothing to do: ``route`` continues from there."""
     item = moves.load(order_id)
     if item.armed_stage != stage or item.version != item.armed_version:
         return {"expired": False}
@@ -85,6 +98,8 @@ def wait_expired(order_id: str, stage: str, *, now: datetime) -> dict[str, Any]:
             _take_off(item, "no_show", "OrderNoShow", "the worker did not start in time (no-show)", now=now)
         elif stage == "completion":
             moves.finish(item, actor="system", note="completed by the system after the end", now=now)
+        elif stage == "confirmation":
+            confirmation.confirm(item, actor="system", note="confirmed by the system", now=now)
         elif (
             stage == "balance"
         ):  # an engagement's 尾款 not paid in time: cancelled as the customer's policy says
@@ -161,13 +176,15 @@ def redispatch(order_id: str, max_tries: int, *, now: datetime) -> dict[str, Any
 
 
 def compensate(order_id: str, *, now: datetime) -> dict[str, Any]:
-    """A cancelled order's compensation: every slot it held back, discounts given back; what to refund."""
+    """A cancelled order's compensation: every slot it held back, discounts given back, its on-site price
+    differences withdrawn or refunded (``extras.settle_cancelled``); what to refund of the order itself."""
     item = moves.load(order_id)
     if item.status != rules.CANCELLED:
         raise InvalidTransition(f"order {order_id} is {item.status}, not cancelled")
     for worker_id in {*(item.tried_workers or []), item.worker_id} - {None}:
         moves.release(worker_id, item)
     pricing.release_discounts(priced_order(item))
+    extras.settle_cancelled(item, now=now)
     if not item.compensated:
         store.mark(order_id, compensated=True)
     logger.info("order compensated", extra={"order_id": order_id, "refund_fen": int(item.refund_fen or 0)})

@@ -49,3 +49,27 @@ ROUTES += (
         "functions.booking.reschedule_api.reject_reschedule",
     ),
 )
+
+# --- on-site service: confirmation, reminders, the exception queue (issue 17) ---
+ROUTES += (
+    ("POST", "/v1/orders/{order_id}/confirm", "functions.booking.confirm_api.confirm_order"),
+    ("GET", "/v1/admin/exceptions", "functions.booking.confirm_api.admin_list_exceptions"),
+    (
+        "POST",
+        "/v1/admin/exceptions/{exception_id}/resolve",
+        "functions.booking.confirm_api.admin_resolve_exception",
+    ),
+)
+FUNCTIONS += ("functions.booking.watch_tasks",)
+# --- on-site service (issue 17) ---
+ROUTES += (
+    ("POST", "/v1/worker/orders/{order_id}/depart", "functions.booking.onsite_api.depart_order"),
+    ("POST", "/v1/worker/orders/{order_id}/arrive", "functions.booking.onsite_api.arrive_order"),
+    ("POST", "/v1/worker/orders/{order_id}/photos", "functions.booking.onsite_api.add_order_photos"),
+)
+# --- on-site price differences 补差价 (issue 17) ---
+ROUTES += (
+    ("POST", "/v1/worker/orders/{order_id}/extras", "functions.booking.extras_api.propose_extra"),
+    ("POST", "/v1/orders/{order_id}/extras/{extra_id}/approve", "functions.booking.extras_api.approve_extra"),
+    ("POST", "/v1/orders/{order_id}/extras/{extra_id}/reject", "functions.booking.extras_api.reject_extra"),
+)

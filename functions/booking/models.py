@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 from common.models import Strict, Text, Url
 from common.money import Fen
 from common.pagination import PageQuery
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StrictInt, StringConstraints
 
 from functions.booking.rules import Actor, Status
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Progress = Literal["on_the_way", "arrived", "confirmed"]  # 出发, 到达, 已确认 (API.md "On-site service")
 
 
 class QuoteRequest(Strict):
@@ -22,6 +23,12 @@ class QuoteRequest(Strict):
     coupon_id: Id | None = None
     points: Annotated[int, Field(ge=0)] | None = None
     worker_id: Id | None = None
+    addons: list[Id] = Field(
+        default=[],
+        max_length=20,
+        description="ids of the service's add-ons (加项): priced in `addons_fen`, their minutes lengthen the "
+        "booking (422 UNKNOWN_ADDON)",
+    )
 
 
 class PriceLine(BaseModel):
@@ -37,6 +44,7 @@ class Quote(BaseModel):
     coupon, points)."""
 
     subtotal_fen: Fen
+    addons_fen: Fen = Field(0, description="the add-ons' prices, part of subtotal_fen")
     adjustments: list[PriceLine] = []
     member_discount_fen: Fen = 0
     coupon_discount_fen: Fen = 0
@@ -56,13 +64,28 @@ class OrderRequest(QuoteRequest):
     ref_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{4,16}$")] | None = None
 
 
+class AddonRef(BaseModel):
+    """An add-on (加项) booked with the order, as it was priced."""
+
+    id: str
+    name: str
+    price_fen: Fen
+    minutes: int
+
+
 class ServiceRef(BaseModel):
+    """The service as it was booked (a snapshot: later catalog edits do not change the order)."""
+
     id: str
     name: str
     category_id: str
     unit: str
     unit_price_fen: Fen
     duration_minutes: int
+    addons: list[AddonRef] = Field(default=[], description="the add-ons booked")
+    checklist: list[str] = Field(default=[], description="ticked by the worker at completion")
+    requires_arrival: bool | None = None
+    requires_after_photos: bool = False
 
 
 class WorkerRef(BaseModel):
@@ -108,6 +131,75 @@ class Engagement(BaseModel):
     served: list[ServedStint] = []
 
 
+class Arrival(BaseModel):
+    """Where the worker checked in and the door photo taken there."""
+
+    lat: float
+    lng: float
+    photo_url: str
+    distance_m: int = Field(description="from the order's address, rounded up")
+
+
+class Photos(BaseModel):
+    """The worker's photos of the job, before and after (each list in the order added)."""
+
+    before: list[str] = []
+    after: list[str] = []
+
+
+ExtraStatus = Literal["proposed", "approved", "paid", "rejected", "refunded"]
+PositiveFen = Annotated[StrictInt, Field(ge=1, description="amount in fen (CNY cents), at least 1")]
+
+
+class ExtraLine(Strict):
+    """One line of an on-site price difference (补差价): what it is for, and its amount."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"\S")]
+    amount_fen: PositiveFen
+
+
+class ExtraRequest(Strict):
+    """A price difference (补差价) the worker found on site: its lines (at most ``settings.extra_max_items``,
+    at most ``settings.extra_max_amount_fen`` in all) and why."""
+
+    items: list[ExtraLine] = Field(min_length=1, max_length=50)
+    reason: Text
+
+
+class ExtraProposed(BaseModel):
+    """The difference proposed: the customer is asked to approve (then pay) or reject it."""
+
+    id: str
+    status: Literal["proposed"] = "proposed"
+
+
+class Extra(BaseModel):
+    """An on-site price difference (补差价) of an order: its own payment, refunded on its own. ``approved``:
+    the customer agreed and it waits for payment."""
+
+    id: str
+    items: list[ExtraLine]
+    amount_fen: Fen
+    reason: str
+    status: ExtraStatus
+    proposed_at: str
+    approved_at: str | None = None
+    paid_at: str | None = None
+    rejected_at: str | None = None
+    refunded_at: str | None = None
+
+
+class UnpaidExtra(BaseModel):
+    """A price difference the customer approved and has not paid (what the exception queue shows)."""
+
+    order_id: str
+    extra_id: str
+    amount_fen: Fen
+    approved_at: str
+    customer_id: str
+    worker_id: str
+
+
 class Order(BaseModel):
     """An order as its customer, its worker and operators see it (never its workflow's task token)."""
 
@@ -130,6 +222,25 @@ class Order(BaseModel):
     timeline: list[TimelineEvent]
     engagement: Engagement | None = Field(
         None, description="an engagement's days and parts; null when hourly"
+    )
+    progress: Progress | None = Field(
+        None,
+        description="the visit's progress inside the status: on_the_way (出发), arrived (到达), confirmed "
+        "(确认完成); null until departure",
+    )
+    departed_at: str | None = Field(None, description="when the worker set out (ISO)")
+    arrived_at: str | None = Field(None, description="when the worker checked in at the door (ISO)")
+    confirmed_at: str | None = Field(
+        None, description="when the completed order was confirmed (by the customer or automatically)"
+    )
+    arrival: Arrival | None = Field(None, description="the arrival check-in at the door")
+    photos: Photos = Photos()
+    checklist: dict[str, bool] | None = Field(
+        None, description="the checklist as ticked at completion; null before (or without one)"
+    )
+    extras: list[Extra] = Field(
+        [],
+        description="on-site price differences (补差价), oldest first; listed on one order's view, not on lists",
     )
 
 
@@ -261,3 +372,75 @@ class Complaint(BaseModel):
 
 class ComplaintsQuery(PageQuery):
     status: ComplaintStatus = "open"
+
+
+# --- on-site service: the operators' exception queue (issue 17) ---
+
+ExceptionKind = Literal["late_start", "no_checkin", "overtime", "unconfirmed", "unpaid_extra"]
+
+
+class ExceptionsQuery(PageQuery):
+    """The open exceptions, oldest first; ``kind`` narrows them to one kind."""
+
+    kind: ExceptionKind | None = None
+
+
+class ExceptionResolveRequest(Strict):
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class OrderException(BaseModel):
+    """An order that needs a person (异常单): what is wrong (``kind``, ``reason``) and since when."""
+
+    id: str = Field(description="the exception's id (one per order and kind)")
+    order_id: str
+    kind: ExceptionKind
+    reason: str
+    since: str = Field(description="when the order started needing a person (ISO)")
+    raised_at: str
+    status: Literal["open", "resolved"]
+    service_name: str
+    start: str
+    customer_id: str
+    worker_id: str | None = None
+    note: str | None = Field(None, description="the operator's note at resolution")
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+
+
+# --- on-site service (issue 17) ------------------------------------------------------------------------------
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class DepartRequest(Strict):
+    """Where the worker sets out from (optional, not checked)."""
+
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+
+
+class ArriveRequest(Strict):
+    """The arrival check-in (到达打卡): the worker's position (GCJ-02) and a photo of the door, uploaded first
+    through `POST /v1/worker/media`."""
+
+    lat: Latitude
+    lng: Longitude
+    photo_url: Url
+
+
+class PhotosRequest(Strict):
+    """Photos of the job before or after the service, uploaded first through `POST /v1/worker/media`."""
+
+    stage: Literal["before", "after"]
+    urls: list[Url] = Field(min_length=1, max_length=9)
+
+
+class CompleteRequest(Strict):
+    """The service's checklist as ticked by the worker: every item of `GET /v1/services/{id}` `checklist`,
+    each `true`."""
+
+    checklist: dict[Annotated[str, StringConstraints(min_length=1, max_length=40)], bool] | None = Field(
+        None, max_length=30
+    )

@@ -18,7 +18,7 @@ from common.errors import InvalidTransition, NotFound, RuleViolation
 from common.log import logger
 
 from functions import workers
-from functions.booking import parts, rules, store, workflow
+from functions.booking import extras, parts, rules, store, workflow
 from functions.booking.assign import hold, worker_name
 from functions.booking.days import days_of
 from functions.booking.models import Order
@@ -86,7 +86,12 @@ def mark_paid(
     """Payments saw a verified payment: pending_payment → pending_acceptance, and the workflow moves on to the
     worker's acceptance (an engagement's first payment is its deposit; ``part`` "balance" is its balance,
     ``parts.mark_balance_paid``). False if the order can no longer be paid (cancelled meanwhile: payments
-    refunds). The same notification twice is harmless (True again)."""
+    refunds). The same notification twice is harmless (True again). Any other ``part`` is an on-site price
+    difference (``extras.mark_paid``)."""
+    if part not in (None, "balance"):
+        return extras.mark_paid(
+            order_id, str(part), paid_fen=paid_fen, transaction_id=transaction_id, now=now
+        )
     for _ in range(2):
         item = load(order_id)
         if part == "balance":
@@ -161,7 +166,12 @@ def decline(worker_id: str, order_id: str, *, now: datetime) -> Order:
 
 def start_service(worker_id: str, order_id: str, *, now: datetime) -> Order:
     """The worker arrives and starts (from ``start_early_minutes`` before the scheduled start)."""
-    item = assigned_to_worker(load(order_id), worker_id)
+    return start_item(assigned_to_worker(load(order_id), worker_id), now=now)
+
+
+def start_item(item: OrderItem, *, now: datetime) -> Order:
+    """Start the order read (its worker's, checked by the caller): accepted → in service."""
+    worker_id = item.worker_id
     rules.transition("start", item.status)
     rules.check_can_start(datetime.fromisoformat(item.start), now=now, rules=time_rules())
     item = move(
@@ -182,7 +192,10 @@ def complete(worker_id: str, order_id: str, *, now: datetime, actor: str = "work
     return finish(item, actor=actor, note=note or "service completed", now=now)
 
 
-def finish(item: OrderItem, *, actor: str, note: str, now: datetime) -> Order:
+def finish(
+    item: OrderItem, *, actor: str, note: str, now: datetime, set_: dict[str, Any] | None = None
+) -> Order:
+    """Complete the order read (with ``set_``: what the worker's completion keeps, the ticked checklist)."""
     item = move(
         item,
         "complete",
@@ -191,6 +204,7 @@ def finish(item: OrderItem, *, actor: str, note: str, now: datetime) -> Order:
         now=now,
         event="OrderCompleted",
         extra=OrderItem.worker_id == item.worker_id,
+        set_=set_,
     )
     if item.worker_id:
         workers.order_finished(item.worker_id, item.id)

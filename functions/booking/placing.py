@@ -39,9 +39,12 @@ def place_first_free(
     price_of: Callable[[pricing.PricingContext], Quote] = pricing.quote,
     fields: Callable[[Quote], dict[str, Any]] = lambda _price: {},
     days: Sequence[date] | None = None,
+    addons: Sequence[dict[str, Any]] = (),
 ) -> store.OrderItem:
     """The order written for the first candidate free at its time (``days`` for an engagement); ``SlotTaken``
-    when none is, or the refusal of a coupon or points the order would spend."""
+    when none is, or the refusal of a coupon or points the order would spend. The order keeps the service as
+    booked: its price and length, the ``addons`` chosen, and what the visit must do (checklist, arrival,
+    after-photos)."""
     s = get_settings()
     snapshot = {
         "id": service.id,
@@ -50,6 +53,10 @@ def place_first_free(
         "unit": service.pricing.unit,
         "unit_price_fen": service.pricing.unit_price_fen,
         "duration_minutes": service.duration_minutes,
+        "addons": list(addons),
+        "checklist": list(service.checklist),
+        "requires_arrival": service.requires_arrival,
+        "requires_after_photos": service.requires_after_photos,
     }
     for worker_id, name in candidates:
         ctx = dataclasses.replace(ctx, worker_id=worker_id)  # the price and commission follow the worker

@@ -1,4 +1,4 @@
-"""The quote pipeline: unit price × units, then an ordered list of discount steps (member, coupon, points).
+"""The quote pipeline: unit price × units plus the add-ons (加项), then an ordered list of discount steps (member, coupon, points).
 
 Marketing plugs its steps in with ``register_discount_step`` (exported from ``functions.booking``) without
 touching booking: a step computes its line of the quote, adds its own conditional writes to the order's
@@ -42,6 +42,7 @@ class PricingContext:
     points: int | None
     now: datetime
     worker_id: str | None = None  # the chosen (or matched) worker, when there is one
+    addons_fen: int = 0  # the add-ons (加项) booked with the service: part of the subtotal
 
 
 @dataclass(frozen=True)
@@ -154,9 +155,9 @@ def commission_percent(worker_id: str, platform_percent: int) -> int:
 
 
 def quote(ctx: PricingContext) -> Quote:
-    """The quote: subtotal, the price steps' signed lines (never below 0 in all), each discount line (never more
-    than what is still payable), the total."""
-    subtotal = ctx.unit_price_fen * ctx.units
+    """The quote: subtotal (unit price × units, plus the add-ons), the price steps' signed lines (never below 0
+    in all), each discount line (never more than what is still payable), the total."""
+    subtotal = ctx.unit_price_fen * ctx.units + ctx.addons_fen
     lines: dict[str, int] = {}
     discounts = pipeline()  # loads the extensions first
     adjustments = [line for step in _price_steps.values() if (line := step.adjust(ctx, subtotal))]
@@ -165,7 +166,13 @@ def quote(ctx: PricingContext) -> Quote:
         amount = max(0, min(int(step.discount(ctx, payable)), payable))
         lines[step.line] = lines.get(step.line, 0) + amount
         payable -= amount
-    return Quote(subtotal_fen=subtotal, adjustments=adjustments, total_fen=payable, **lines)
+    return Quote(
+        subtotal_fen=subtotal,
+        addons_fen=ctx.addons_fen,
+        adjustments=adjustments,
+        total_fen=payable,
+        **lines,
+    )
 
 
 def reserve_discounts(tx: TransactWrite, ctx: PricingContext, order: PricedOrder) -> None:

@@ -23,8 +23,8 @@ from common.settings import get_settings
 from pydantic import AwareDatetime, BaseModel
 
 from functions import workers
+from functions.booking import onsite_rules, rules, workflow
 from functions.booking import reschedule_store as rstore
-from functions.booking import rules, workflow
 from functions.booking.models import Order
 from functions.booking.moves import load
 from functions.booking.order_events import add_order_event
@@ -73,7 +73,8 @@ def _checked_time(item: OrderItem, start: datetime, *, now: datetime) -> tuple[d
     start = start.astimezone(business_tz())
     if start == datetime.fromisoformat(item.start):
         raise RuleViolation("the order already starts then", code="SAME_START")
-    end = rules.booking_end(start, int(item.units), int(item.service.get("duration_minutes") or 60))
+    addons = onsite_rules.addon_minutes(item.service.get("addons") or [])  # the add-ons move with it
+    end = rules.booking_end(start, int(item.units), int(item.service.get("duration_minutes") or 60), addons)
     rules.check_booking_time(start, end, now=now, tz=business_tz(), rules=time_rules())
     if item.worker_id:
         workers.check_bookable(

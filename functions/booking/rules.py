@@ -51,7 +51,11 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
     "no_worker": (frozenset({PENDING_ACCEPTANCE}), CANCELLED),
     "abandon": (frozenset({PENDING_PAYMENT}), CANCELLED),  # its workflow could not start
     "balance_timeout": (frozenset({PENDING_ACCEPTANCE, ACCEPTED}), CANCELLED),  # an engagement's 尾款 unpaid
+    "confirm": (frozenset({COMPLETED}), COMPLETED),  # 确认完成: the customer's or the automatic confirmation
 }
+
+# Progress inside a status (API.md "On-site service"): no new status values.
+CONFIRMED = "confirmed"  # 已确认: the customer confirmed the completed order, or the system did after a while
 
 
 def transition(move: str, status: str) -> Status:
@@ -73,9 +77,9 @@ class TimeRules:
     start_early: timedelta
 
 
-def booking_end(start: datetime, units: int, unit_minutes: int) -> datetime:
-    """A booking's end: start + units × the service's unit duration."""
-    return start + timedelta(minutes=units * unit_minutes)
+def booking_end(start: datetime, units: int, unit_minutes: int, extra_minutes: int = 0) -> datetime:
+    """A booking's end: start + units × the service's unit duration + its add-ons' minutes."""
+    return start + timedelta(minutes=units * unit_minutes + extra_minutes)
 
 
 def check_booking_time(
@@ -156,6 +160,7 @@ Step = Literal[
     "compensate",
     "done",
     "await_balance",
+    "await_confirmation",
 ]
 # Which wait each arming stage belongs to: a wait is armed only while the order is still in that step.
 STAGE_STEP: dict[str, Step] = {
@@ -164,13 +169,21 @@ STAGE_STEP: dict[str, Step] = {
     "start": "await_start",
     "completion": "await_completion",
     "balance": "await_balance",  # an engagement's 尾款, after acceptance
+    "confirmation": "await_confirmation",  # a completed order, until the customer confirms (or it times out)
 }
 
 
-def next_step(status: str, worker_id: str | None, settled: bool, balance_unpaid: bool = False) -> Step:
+def next_step(
+    status: str,
+    worker_id: str | None,
+    settled: bool,
+    balance_unpaid: bool = False,
+    confirmed: bool = False,
+) -> Step:
     """What the order's workflow does next, read from the order alone (so a late, duplicate or lost callback
     never leads it astray: it always re-reads the order and continues from what is true). An accepted
-    engagement whose balance is unpaid waits for the balance before its start."""
+    engagement whose balance is unpaid waits for the balance before its start; a completed order waits for
+    its confirmation, and the dispute window runs from there."""
     if status == PENDING_PAYMENT:
         return "await_payment"
     if status == PENDING_ACCEPTANCE:
@@ -180,7 +193,9 @@ def next_step(status: str, worker_id: str | None, settled: bool, balance_unpaid:
     if status == IN_SERVICE:
         return "await_completion"
     if status == COMPLETED:
-        return "done" if settled else "dispute_window"
+        if settled:
+            return "done"
+        return "dispute_window" if confirmed else "await_confirmation"
     if status == CANCELLED:
         return "compensate"
     raise ValueError(f"unknown order status {status!r}")

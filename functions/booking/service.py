@@ -17,7 +17,18 @@ from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
 
 from functions import catalog, identity, matching, workers
-from functions.booking import days, engagements, moves, placing, pricing, rules, store, workflow
+from functions.booking import (
+    days,
+    engagements,
+    extras,
+    moves,
+    onsite_rules,
+    placing,
+    pricing,
+    rules,
+    store,
+    workflow,
+)
 from functions.booking.assign import worker_name
 from functions.booking.models import (
     Order,
@@ -27,9 +38,16 @@ from functions.booking.models import (
     OrderSettlementView,
     Quote,
     QuoteRequest,
+    WorkerOrder,
 )
 from functions.booking.policy import match_id, match_name, priority_for, time_rules
-from functions.booking.views import orders_page, owned_by_customer, to_order
+from functions.booking.views import (
+    assigned_to_worker,
+    orders_page,
+    owned_by_customer,
+    to_order,
+    to_worker_order,
+)
 
 
 def _priced(
@@ -40,9 +58,12 @@ def _priced(
     if req.units < service.pricing.min_units:
         raise RuleViolation(f"book at least {service.pricing.min_units} units", code="TOO_FEW_UNITS")
     if days.is_engagement(service.pricing.unit):  # whole days (月嫂 …): functions/booking/engagements.py
+        if req.addons:
+            raise RuleViolation("add-ons are booked with visits, not days", code="ADDONS_NOT_AVAILABLE")
         return engagements.priced(customer_id, req, service, now=now)
+    addons = _addons(service, req)
     start = req.start.astimezone(business_tz())
-    end = rules.booking_end(start, req.units, service.duration_minutes)
+    end = rules.booking_end(start, req.units, service.duration_minutes, onsite_rules.addon_minutes(addons))
     try:
         rules.check_booking_time(start, end, now=now, tz=business_tz(), rules=time_rules())
     except RuleViolation as exc:
@@ -61,8 +82,15 @@ def _priced(
         points=req.points,
         now=now,
         worker_id=req.worker_id,
+        addons_fen=onsite_rules.addons_fen(addons),
     )
     return service, ctx, pricing.quote(ctx)
+
+
+def _addons(service: Any, req: QuoteRequest) -> list[dict[str, Any]]:
+    """The add-ons (加项) the request books, as the service offers them (422 ``UNKNOWN_ADDON``)."""
+    offered = [a.model_dump() for a in service.addons]
+    return onsite_rules.chosen_addons(offered, req.addons)
 
 
 def quote(customer_id: str, req: QuoteRequest, *, now: datetime) -> Quote:
@@ -90,7 +118,9 @@ def create_order(
             customer_id, req, service, ctx, now=now, new_id=new_id, start_workflow=_start_workflow
         )
     address = identity.get_address(customer_id, req.address_id)
-    start, end = ctx.start, rules.booking_end(ctx.start, req.units, service.duration_minutes)
+    addons = _addons(service, req)
+    minutes = onsite_rules.addon_minutes(addons)
+    start, end = ctx.start, rules.booking_end(ctx.start, req.units, service.duration_minutes, minutes)
     if req.worker_id:
         workers.check_bookable(
             req.worker_id,
@@ -124,6 +154,7 @@ def create_order(
         now=now,
         pay_within=pay_within,
         note="order placed",
+        addons=addons,
     )
     _start_workflow(item, now=now, payment_timeout_seconds=int(pay_within.total_seconds()))
     return to_order(item)
@@ -142,8 +173,22 @@ def _start_workflow(
 
 
 def get_order(customer_id: str, order_id: str) -> Order:
-    """The customer's own order (one GetItem: the timeline is on the item)."""
-    return to_order(owned_by_customer(store.get(order_id), customer_id))
+    """The customer's own order (one GetItem: the timeline is on the item; one Query more when it has price
+    differences)."""
+    item = owned_by_customer(store.get(order_id), customer_id)
+    return to_order(item, extras.extras_of(item))
+
+
+def worker_order(worker_id: str, order_id: str) -> WorkerOrder:
+    """An order assigned to the worker, with its price differences (404 when it is not the worker's)."""
+    item = assigned_to_worker(store.get(order_id), worker_id)
+    return to_worker_order(item, worker_id, extras.extras_of(item))
+
+
+def admin_order(order_id: str) -> Order:
+    """Any order, for operators, with its price differences."""
+    item = moves.load(order_id)
+    return to_order(item, extras.extras_of(item))
 
 
 def list_orders(customer_id: str, *, limit: int, cursor: str | None) -> Page[Order]:

@@ -8,7 +8,7 @@
                 GSI3  ORDERDATE#{service date} / {status}#{start}#{id}  the operators' board, by date and status
                 GSI4  WORKER#{worker}#{status} / ORDER#{start}#{id}     a worker's orders in one status
               The workflow's task token lives on the item and is never returned to a client.
-- complaint:  COMPLAINT#{id} / COMPLAINT, GSI1 COMPLAINTS#{status} / {created}#{id} (the operators' queue)
+- complaint:  functions/booking/complaints_store.py
 
 A move is one conditional UpdateItem from the status (and version) read: two concurrent moves cannot both win.
 """
@@ -21,7 +21,6 @@ from typing import Any
 from common.db import Item, cancellation_reasons, connection, retry_conflicts
 from common.errors import InvalidTransition
 from common.pagination import StorePage
-from common.settings import get_settings
 from common.table import GSI1, GSI2, GSI3, GSI4
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -75,6 +74,7 @@ class OrderItem(Item):
     fee_fen = NumberAttribute(default=0)  # cancellation fee, the worker's
     complaint_refund_fen = NumberAttribute(default=0)
     open_complaints = NumberAttribute(default=0)
+    extra_count = NumberAttribute(default=0)  # on-site price differences proposed (extras_store)
     cancel_reason = UnicodeAttribute(null=True)
     cancelled_by = UnicodeAttribute(null=True)
     tried_workers = ListAttribute(of=UnicodeAttribute, default=list)  # every worker offered the order
@@ -88,24 +88,20 @@ class OrderItem(Item):
     settled_at = UnicodeAttribute(null=True)
     # An engagement's days, parts paid and workers (functions/booking/engagements.py); None for hourly orders.
     engagement = JSONAttribute(null=True)
+    # The visit (functions/booking/onsite.py): progress inside accepted ("on_the_way" | "arrived"; None until the
+    # worker sets out), when, the check-in at the door, the photos, the checklist ticked at completion.
+    progress = UnicodeAttribute(null=True)
+    departed_at = UnicodeAttribute(null=True)
+    arrived_at = UnicodeAttribute(null=True)
+    arrival = JSONAttribute(null=True)  # {"lat", "lng", "photo_url", "distance_m"}
+    before_photos = ListAttribute(of=UnicodeAttribute, null=True)
+    after_photos = ListAttribute(of=UnicodeAttribute, null=True)
+    checklist = JSONAttribute(null=True)
+    confirmed_at = UnicodeAttribute(null=True)  # progress "confirmed" (functions/booking/confirmation.py)
 
 
-class ComplaintItem(Item):
-    by_status = GSI1()
-
-    id = UnicodeAttribute()
-    order_id = UnicodeAttribute()
-    customer_id = UnicodeAttribute()
-    worker_id = UnicodeAttribute(null=True)
-    status = UnicodeAttribute()
-    text = UnicodeAttribute()
-    media = ListAttribute(of=UnicodeAttribute, default=list)
-    created_at = UnicodeAttribute()
-    resolution = UnicodeAttribute(null=True)
-    refund_fen = NumberAttribute(default=0)
-    penalize_worker = BooleanAttribute(default=False)
-    resolved_at = UnicodeAttribute(null=True)
-    resolved_by = UnicodeAttribute(null=True)
+# What a worker's visit leaves on the order before the service starts; a change of worker clears it.
+VISIT = ("progress", "departed_at", "arrived_at", "arrival", "before_photos")
 
 
 class OrderChanged(Exception):
@@ -246,6 +242,7 @@ def move_actions(
         actions.append(OrderItem.worker_id.set(worker) if worker else OrderItem.worker_id.remove())
         if worker is None:
             actions.append(OrderItem.worker_name.remove())
+        actions += [getattr(OrderItem, name).remove() for name in VISIT]  # another worker's visit starts anew
     for name, value in index_keys(item.id, to, worker, item.start).items():  # type: ignore[arg-type]
         attr = getattr(OrderItem, name)
         actions.append(attr.set(value) if value is not None else attr.remove())
@@ -335,90 +332,3 @@ def append_note(
                 also(tx)
 
     retry_conflicts(attempt)
-
-
-# --- complaints ----------------------------------------------------------------------------------------------
-
-
-def complaint_key(complaint_id: str) -> tuple[str, str]:
-    return f"COMPLAINT#{complaint_id}", "COMPLAINT"
-
-
-def complaints_partition(status: str) -> str:
-    return f"COMPLAINTS#{status}"
-
-
-def get_complaint(complaint_id: str) -> ComplaintItem | None:
-    try:
-        return ComplaintItem.get(*complaint_key(complaint_id), consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
-def file_complaint(complaint: ComplaintItem, *, also: Callable[[TransactWrite], None]) -> bool:
-    """Write the complaint and count it open on its order, with what ``also`` adds (its event), in one
-    transaction; False if the order already has ``settings.max_open_complaints`` open (or is not the
-    complaining customer's)."""
-    limit = get_settings().max_open_complaints
-    complaint.GSI1PK = complaints_partition(complaint.status)
-    complaint.GSI1SK = f"{complaint.created_at}#{complaint.id}"
-    order = OrderItem(*order_key(complaint.order_id))
-    try:
-        with transaction() as tx:
-            tx.save(complaint, condition=ComplaintItem.PK.does_not_exist())
-            tx.update(
-                order,
-                actions=[OrderItem.open_complaints.add(1)],
-                condition=(OrderItem.customer_id == complaint.customer_id)
-                & (OrderItem.open_complaints.does_not_exist() | (OrderItem.open_complaints < limit)),
-            )
-            also(tx)
-    except TransactWriteError as exc:
-        if exc.cause_response_code == "TransactionCanceledException":
-            return False
-        raise
-    return True
-
-
-def resolve_complaint(
-    complaint: ComplaintItem,
-    changes: dict[str, Any],
-    refund_fen: int,
-    event: TimelineEntry,
-    *,
-    also: Callable[[TransactWrite], None],
-) -> bool:
-    """Resolve an open complaint and, on its order, count it closed and take the refund off what is refundable,
-    in one transaction; False if it was resolved meanwhile or the refund exceeds what is left to refund."""
-    actions = [getattr(ComplaintItem, k).set(v) for k, v in changes.items()]
-    actions += [ComplaintItem.GSI1PK.set(complaints_partition("resolved"))]
-    order_actions = [
-        OrderItem.open_complaints.add(-1),
-        OrderItem.complaint_refund_fen.add(refund_fen),
-        OrderItem.refundable_fen.add(-refund_fen),
-        OrderItem.timeline.set(OrderItem.timeline.append([event])),
-    ]
-    order_condition = OrderItem.PK.exists()
-    if refund_fen:
-        order_condition = order_condition & (OrderItem.refundable_fen >= refund_fen)
-    try:
-        with transaction() as tx:
-            tx.update(complaint, actions=actions, condition=ComplaintItem.status == "open")
-            tx.update(
-                OrderItem(*order_key(complaint.order_id)), actions=order_actions, condition=order_condition
-            )
-            also(tx)
-    except TransactWriteError as exc:
-        if exc.cause_response_code == "TransactionCanceledException":
-            return False
-        raise
-    return True
-
-
-def complaints_by_status(status: str, limit: int, start: dict | None) -> StorePage:
-    """The operators' queue: complaints in one status, newest first."""
-    return StorePage.of(
-        ComplaintItem.by_status.query(
-            complaints_partition(status), scan_index_forward=False, limit=limit, last_evaluated_key=start
-        )
-    )

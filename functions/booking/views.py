@@ -8,15 +8,18 @@ from common.errors import NotFound
 from common.pagination import Page
 
 from functions import load_extensions
+from functions.booking.complaints_store import ComplaintItem
 from functions.booking.models import (
     Complaint,
     CustomerRating,
+    Extra,
     Order,
+    Photos,
     TimelineEvent,
     WorkerOrder,
     WorkerRef,
 )
-from functions.booking.store import ComplaintItem, OrderItem
+from functions.booking.store import OrderItem
 
 # (customer_id, worker_id, order_id) → the customer's rating by other workers; reviews registers it, so booking
 # never imports reviews (functions/reviews/extensions.py).
@@ -29,16 +32,17 @@ def register_customer_rating_source(source: CustomerRatingSource) -> None:
     _customer_rating[:] = [source]
 
 
-def to_worker_order(item: OrderItem, worker_id: str) -> WorkerOrder:
+def to_worker_order(item: OrderItem, worker_id: str, extras: list[Extra] | None = None) -> WorkerOrder:
     """The order as its worker sees it, with the customer's rating (empty until a source is registered)."""
     load_extensions("booking.worker_view")
     rating = (
         _customer_rating[0](item.customer_id, worker_id, item.id) if _customer_rating else CustomerRating()
     )
-    return WorkerOrder(**to_order(item).model_dump(), customer_rating=rating)
+    return WorkerOrder(**to_order(item, extras).model_dump(), customer_rating=rating)
 
 
-def to_order(item: OrderItem) -> Order:
+def to_order(item: OrderItem, extras: list[Extra] | None = None) -> Order:
+    """The order as clients see it; ``extras`` (its price differences, read apart) on one order's view."""
     return Order(
         id=item.id,
         status=item.status,  # type: ignore[arg-type]
@@ -61,6 +65,14 @@ def to_order(item: OrderItem) -> Order:
             for e in item.timeline or []
         ],
         engagement=item.engagement,
+        progress=item.progress,  # type: ignore[arg-type]
+        confirmed_at=item.confirmed_at,
+        departed_at=item.departed_at,
+        arrived_at=item.arrived_at,
+        arrival=item.arrival,
+        photos=Photos(before=list(item.before_photos or []), after=list(item.after_photos or [])),
+        checklist=item.checklist,
+        extras=extras or [],
     )
 
 

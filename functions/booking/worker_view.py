@@ -10,9 +10,12 @@ kilometre (enough to judge the distance, not to find the door).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
+from common.api import Call
+from common.idempotency import idempotent
 from common.settings import get_settings
 
 from functions.booking.models import AddressRef, Navigation, Order, WorkerOrder
@@ -83,3 +86,13 @@ def for_worker(order: Order, *, now: datetime) -> WorkerOrder:
             lat=a.lat, lng=a.lng, address=label, url=route_link(a.lat, a.lng, label, s.map_referer)
         )
     return view
+
+
+def worker_step(
+    call: Call, order_id: str, action: str, fn: Callable[..., Order], *, body: bool = False
+) -> WorkerOrder:
+    """A worker's step on their order, once per Idempotency-Key, answered as the worker sees the order
+    (``body``: ``fn`` takes the request body after the order id)."""
+    args = (call.user_id, order_id, call.body) if body else (call.user_id, order_id)
+    order = idempotent(call, f"order-{action}", Order, lambda: fn(*args, now=call.now), order_id=order_id)
+    return for_worker(order, now=call.now)

@@ -40,6 +40,7 @@ def execution_input(order_id: str, *, payment_timeout_seconds: int | None = None
             "start_grace_seconds": s.start_grace_seconds,
             "completion_grace_seconds": s.completion_grace_seconds,
             "wait_cap_seconds": s.workflow_wait_cap_seconds,
+            "confirmation_timeout_seconds": s.auto_confirm_seconds,
             "dispute_window_seconds": s.dispute_window_seconds,
             "dispute_recheck_seconds": s.dispute_recheck_seconds,
             "max_dispatch_tries": s.max_dispatch_tries,

@@ -24,10 +24,13 @@ def list_categories(call: Call) -> list[CategoryNode]:
 
 @route(bp, "/v1/services/{service_id}", "GET", response=Service, auth=None)
 def get_service(call: Call, service_id: str) -> Service:
-    """One service on sale: description, duration, pricing, scenarios, media.
+    """One service on sale: description, duration, pricing, scenarios, media, add-ons, checklist.
 
     `pricing.price_range_fen` is `[lowest, highest]`, the typical total for display; what a booking costs
-    comes from `POST /v1/quotes`. A service taken off sale, like an unknown id, is 404.
+    comes from `POST /v1/quotes`. `addons` (加项) may be booked with it (`addons: [ids]` in quotes and orders:
+    each adds its `price_fen` and its `minutes`); `checklist` is what the worker ticks at completion;
+    `requires_arrival` and `requires_after_photos` say what the visit must show before start and completion.
+    A service taken off sale, like an unknown id, is 404.
     """
     return service.get_service(service_id)
 
@@ -47,7 +50,9 @@ def create_service(call: Call) -> Service:
     """Put a new service on sale.
 
     In an existing category (422 `UNKNOWN_CATEGORY`). Its pricing (unit, unit price, minimum units) is what
-    quotes and orders charge; it appears in the category tree at once.
+    quotes and orders charge; it appears in the category tree at once. Its `addons` (ids unique within the
+    service), `checklist` (items unique) and the visit's `requires_arrival` / `requires_after_photos` apply to
+    orders booked from then on (an order keeps the service as it was booked).
     """
     return service.create_service(call.body, new_id=new_id, by=call.user_id, now=call.now)
 
@@ -57,7 +62,8 @@ def update_service(call: Call, service_id: str) -> Service:
     """Edit a service, or take it off sale.
 
     Only the fields sent change; `active: false` takes the service off sale (it leaves the tree and its page),
-    `true` puts it back. A field cannot be cleared with null (422 `NULL_FIELD`). 409 if someone else changed
-    the service meanwhile: reload it and try again.
+    `true` puts it back. A field cannot be cleared with null (422 `NULL_FIELD`); `addons` and `checklist` are
+    replaced whole (`[]` empties them). Orders already booked keep the service as it was. 409 if someone else
+    changed the service meanwhile: reload it and try again.
     """
     return service.update_service(service_id, call.body, by=call.user_id, now=call.now)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from common.models import Strict, Url
 from common.money import Fen
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 PricingUnit = Literal["visit", "hour", "sqm", "day"]  # 次, 小时, 平方米, 天
@@ -31,7 +31,58 @@ class Media(Strict):
     url: Url
 
 
-class ServiceIn(Strict):
+class Addon(Strict):
+    """An add-on (加项) a customer may book with the service: its price joins the subtotal and its minutes the
+    booking's length (and the worker's slot locks)."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")] = Field(
+        description="stable within the service; what `addons` in quotes and orders name"
+    )
+    name: Name
+    price_fen: Fen
+    minutes: Annotated[int, Field(ge=0, le=480, description="how much longer the visit takes")]
+
+
+ChecklistItem = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Checklist = list[ChecklistItem]
+Addons = list[Addon]
+
+
+def _unique_items(items: list[str] | None) -> list[str] | None:
+    if items is not None and len(set(items)) != len(items):
+        raise ValueError("checklist items must be different")
+    return items
+
+
+def _unique_addons(addons: list[Addon] | None) -> list[Addon] | None:
+    if addons is not None and len({a.id for a in addons}) != len(addons):
+        raise ValueError("add-on ids must be different")
+    return addons
+
+
+class OnSite(Strict):
+    """What the service asks of the visit (API.md "On-site service")."""
+
+    checklist: Checklist = Field(
+        default=[],
+        max_length=30,
+        description="items the worker ticks at completion; every one must be ticked (422 CHECKLIST_INCOMPLETE)",
+    )
+    addons: Addons = Field(default=[], max_length=20, description="add-ons (加项) bookable with the service")
+    requires_arrival: bool | None = Field(
+        None,
+        description="start needs the worker's arrival check-in (422 ARRIVAL_REQUIRED); null: "
+        "settings.onsite_arrival_required_default",
+    )
+    requires_after_photos: bool = Field(
+        False, description="complete needs after-photos (422 PHOTOS_REQUIRED)"
+    )
+
+    _checklist_unique = field_validator("checklist")(_unique_items)
+    _addons_unique = field_validator("addons")(_unique_addons)
+
+
+class ServiceIn(OnSite):
     category_id: str
     name: Name
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -56,6 +107,13 @@ class ServicePatch(Strict):
     )
     media: list[Media] | None = Field(None, max_length=20)
     active: bool | None = Field(None, description="false takes the service off sale")
+    checklist: Checklist | None = Field(None, max_length=30)
+    addons: Addons | None = Field(None, max_length=20)
+    requires_arrival: bool | None = None
+    requires_after_photos: bool | None = None
+
+    _checklist_unique = field_validator("checklist")(_unique_items)
+    _addons_unique = field_validator("addons")(_unique_addons)
 
 
 class Service(BaseModel):
@@ -68,6 +126,12 @@ class Service(BaseModel):
     scenarios: list[str]
     media: list[Media]
     active: bool = True
+    checklist: list[str] = Field(default=[], description="ticked by the worker at completion, every one")
+    addons: list[Addon] = Field(default=[], description="add-ons (加项): `addons` in quotes and orders")
+    requires_arrival: bool | None = Field(
+        None, description="start needs the arrival check-in; null: the platform's default"
+    )
+    requires_after_photos: bool = False
 
 
 class ServiceSummary(BaseModel):

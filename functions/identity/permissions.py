@@ -30,6 +30,10 @@ PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     # complaints
     ("GET", "/v1/admin/complaints"): ("dispatcher", "support"),
     ("POST", "/v1/admin/complaints/{complaint_id}/resolve"): ("dispatcher", "support"),
+    # the exception queue (issue 17): dispatchers handle late starts, no check-ins, overtime and unconfirmed
+    # orders; support reads it to answer the customers who call about them (and handles no exception)
+    ("GET", "/v1/admin/exceptions"): ("dispatcher", "support"),
+    ("POST", "/v1/admin/exceptions/{exception_id}/resolve"): ("dispatcher",),
     # the operators' inbox: everyone's
     ("GET", "/v1/admin/notifications"): EVERY_STAFF,
     ("POST", "/v1/admin/notifications/{notification_id}/read"): EVERY_STAFF,

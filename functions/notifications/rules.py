@@ -16,9 +16,11 @@ SMS templates (Tencent Cloud, notification type; ids are settings keyed by the k
 | `order_accepted`         | 您预约的{1}服务（{2}）已由服务人员接单，请保持电话畅通。            |
 | `order_cancelled`        | 您预约的{1}服务（{2}）已取消，退款{3}元将原路退回。                 |
 | `order_cancelled_worker` | 您承接的{1}订单（服务时间{2}）已取消，请留意App内通知。             |
+| `order_reminder`         | 您预约的{1}服务将于{2}开始，请做好准备。                           |
+| `order_reminder_worker`  | 您承接的{1}订单将于{2}开始，请准时上门。                           |
 
 SMS costs money and interrupts, so only what a person must not miss has one: a new order for a worker, an
-acceptance, a cancellation. The rest reaches the app's inbox and, while the user has subscription quota, WeChat.
+acceptance, a cancellation, a reminder before the start. The rest reaches the app's inbox and, while the user has subscription quota, WeChat.
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
+from common.events import EXTRA_EVENTS
 from common.money import yuan
 
+from functions.notifications import extra_rules, onsite_notices
 from functions.notifications.formats import amount_text, fit_data, fit_params, when_full, when_short
 from functions.notifications.models import Notice, NotificationRequest, OrderEvent, Push, Sms
+from functions.notifications.pages import CUSTOMER_ORDER_PAGE, CUSTOMER_REVIEW_PAGE, WORKER_ORDER_PAGE
 
 # The subscription templates each role's app asks the user to accept (WeChat allows 3 per prompt).
 ROLE_TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -38,10 +43,6 @@ ROLE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "worker": ("new_order", "order_status"),
 }
 
-# Mini-program pages a message card opens.
-CUSTOMER_ORDER_PAGE = "pages/orders/detail?id={order_id}"
-CUSTOMER_REVIEW_PAGE = "pages/orders/review?id={order_id}"
-WORKER_ORDER_PAGE = "pages/worker/orders/detail?id={order_id}"
 
 ACTOR_REASON = {
     "customer": "用户取消",
@@ -441,6 +442,11 @@ def _balance_paid(ev: _Event) -> list[Notice]:
     ]
 
 
+def _extra(ev: _Event) -> list[Notice]:
+    """Issue 17: an on-site price difference's moves (extra_rules)."""
+    return extra_rules.notices(ev, customer_page=CUSTOMER_ORDER_PAGE, worker_page=WORKER_ORDER_PAGE)
+
+
 _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderCreated": _created,
     "OrderPaid": _paid,
@@ -459,7 +465,9 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderRescheduled": _rescheduled,
     "RescheduleRequested": _rescheduled,
     "RescheduleRejected": _rescheduled,
+    **dict.fromkeys(EXTRA_EVENTS, _extra),
 }
+_RULES.update(onsite_notices.RULES)  # issue 17: departure, arrival, confirmation, reminders, exceptions
 
 
 def notices_for(

@@ -1,7 +1,9 @@
 """Payments: WeChat Pay, refunds, settlement, the double-entry ledger, workers' earnings and withdrawals.
 
 Other capabilities and the later wiring may call these (see each docstring); nothing else in this package.
-Booking wires the payment notification (``handle_payment_notification`` with its ``mark_paid``) and the pay route.
+Booking wires the payment notification (``handle_payment_notification`` with its ``mark_paid``) and the pay route;
+an on-site price difference is a part of the order paid by ``start_payment(..., part=...)``, refunded by
+``refund_part``.
 """
 
 from typing import TYPE_CHECKING
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
         settle,
         start_payment,
     )
+    from functions.payments.trades import refund_part
     from functions.payments.wechatpay import client_from_settings
     from functions.payments.wechatpay_models import PayParams
 
@@ -39,6 +42,7 @@ __getattr__, __dir__ = lazy.exports(
         "reconcile_payment": "functions.payments.service",
         "record_payment": "functions.payments.service",
         "refund": "functions.payments.service",
+        "refund_part": "functions.payments.trades",
         "resume_or_refund": "functions.payments.notify",
         "settle": "functions.payments.service",
         "split_earning": "functions.payments.ledger",
@@ -58,6 +62,7 @@ __all__ = [
     "reconcile_payment",
     "record_payment",
     "refund",
+    "refund_part",
     "resume_or_refund",
     "settle",
     "split_earning",

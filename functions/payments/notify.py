@@ -18,7 +18,7 @@ from common.errors import InvalidNotification, NotFound, RuleViolation, WeChatPa
 from common.log import logger
 from pydantic import ValidationError
 
-from functions.payments import service, store
+from functions.payments import service, store, trades
 from functions.payments.wechatpay import WeChatPay
 from functions.payments.wechatpay_models import Refund, Transaction
 
@@ -147,8 +147,9 @@ def resume_or_refund(
     mark_paid: MarkPaid,
     part: str | None = None,
 ) -> bool:
-    """After a recorded payment (of the order, or with ``part`` "balance" of an engagement's balance): move the
-    order on (booking's ``mark_paid``), or, if the order was cancelled meanwhile, refund the payment in full,
+    """After a recorded payment (of the order, or with ``part`` "balance" of an engagement's balance, or another
+    part: an on-site price difference): move the order on (booking's ``mark_paid``), or, if the order was
+    cancelled meanwhile (the difference rejected), refund the payment in full (a difference from its own trade),
     keyed by the transaction so every repeat reuses one out_refund_no. True if the order moved on. Used by the
     notification and by the scheduled reconciliation."""
     paid = (
@@ -158,7 +159,14 @@ def resume_or_refund(
     )
     if paid:
         return True
-    logger.info("payment for a cancelled order: refunding", extra={"order_id": order_id})
+    logger.info("payment for a cancelled order: refunding", extra={"order_id": order_id, "part": part})
+    if part not in (None, "balance"):  # an on-site price difference rejected or withdrawn: its own trade back
+        reason = "补差价已取消，款项原路退回"
+        key = f"auto:{transaction_id}"
+        if trades.refund_part(order_id, str(part), reason, key=key, now=now, wechat=wechat) is None:
+            # never recorded as paid (its order settled first): the money is for operators to return
+            logger.error("difference payment neither applied nor refunded", extra={"order_id": order_id})
+        return False
     service.refund(
         order_id, amount_fen, "订单已取消，款项原路退回", key=f"auto:{transaction_id}", now=now, wechat=wechat
     )

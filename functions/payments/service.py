@@ -81,7 +81,7 @@ def start_payment(
         *store.trade_key(order_id, out_trade_no),
         order_id=order_id,
         out_trade_no=out_trade_no,
-        part=part if part == "balance" else None,
+        part=part,
         amount_fen=total_fen,
         description=description,
         status="prepaid",
@@ -263,7 +263,7 @@ def refund(
     for trade, amount in _by_trade(payment, refund_fen):
         # The first trade's refund keeps the plain key (an order of one trade refunds as it always did).
         part_key = key or reason if trade is payment else f"{key or reason}:{trade.out_trade_no}"
-        views.append(_refund_trade(order_id, trade, amount, reason, part_key, now=now, wechat=wechat))
+        views.append(refund_trade(order_id, trade, amount, reason, part_key, now=now, wechat=wechat))
     return views[0]
 
 
@@ -283,7 +283,7 @@ def _by_trade(payment: store.PaymentItem, refund_fen: int) -> list[tuple[store.P
     return parts
 
 
-def _refund_trade(
+def refund_trade(
     order_id: str,
     trade: store.PaymentItem,
     amount: int,
@@ -293,6 +293,7 @@ def _refund_trade(
     now: datetime,
     wechat: WeChatPay | None,
 ) -> RefundView:
+    """Refund ``amount`` of one trade of the order, keyed by ``key``, asking WeChat Pay (its answer applied)."""
     item = request_refund(order_id, amount, reason, key=key, now=now, out_trade_no=trade.out_trade_no)
     if item.status in ("SUCCESS", "CLOSED"):
         return _refund_view(item)
@@ -434,8 +435,7 @@ def settle(
 def payments_due(now: datetime, *, within: timedelta, overdue: timedelta = timedelta(hours=2)) -> list[str]:
     """Trades (out_trade_no: the order id, or an engagement's balance trade) whose unpaid prepay's deadline is
     at most ``within`` from ``now`` (and up to ``overdue`` past): what the scheduled reconciliation asks WeChat
-    Pay about (``reconcile_payment``). Reads the sparse
-    due-index hour by hour; paid and closed payments are not in it."""
+    Pay about (``reconcile_payment``). Reads the sparse due-index hour by hour; paid and closed ones are not in it."""
     start, end = now - overdue, now + within
     hour = start.replace(minute=0, second=0, microsecond=0)
     due: list[str] = []

@@ -4,8 +4,8 @@
 - payment:     ``ORDER#{order} / PAYMENT#{out_trade_no}``  prepay, paid state and the order's money counters;
                while unpaid, GSI3 ``PAYPENDING#{deadline hour}`` → ``{deadline}#{order}`` (sparse) for reconciliation.
                The order's first trade (out_trade_no = order id; an engagement's deposit) keeps the order's money
-               counters; an engagement's balance (尾款) is a second trade, ``{order}-b`` (``part`` "balance"),
-               whose payment adds to the first one's ``paid_fen``
+               counters; an engagement's balance (尾款) is a second trade, ``{order}-b`` (``part`` "balance"), an
+               on-site price difference another, ``{order}-x01`` (``part`` "x01"): each payment adds to ``paid_fen``
 - refund:      ``ORDER#{order} / REFUND#{out_refund_no}``
 - withdrawal:  ``WITHDRAWAL#{id} / WITHDRAWAL``; GSI1 ``WITHDRAWALS#{status}`` → ``{requested_at}#{id}``,
                GSI2 ``WORKERWD#{worker}`` → ``{requested_at}#{id}``
@@ -98,15 +98,15 @@ BALANCE_SUFFIX = "-b"
 
 
 def trade_no(order_id: str, part: str | None) -> str:
-    """The out_trade_no of an order's trade: the order id, or ``{order}-b`` for an engagement's balance."""
-    return f"{order_id}{BALANCE_SUFFIX}" if part == "balance" else order_id
+    """The out_trade_no of an order's trade: the order id, ``{order}-b`` for an engagement's balance, or
+    ``{order}-{part}`` for another part (an on-site price difference, ``x01``). Order ids have no ``-``."""
+    return order_id if part is None else f"{order_id}{BALANCE_SUFFIX if part == 'balance' else '-' + part}"
 
 
 def order_of_trade(out_trade_no: str) -> tuple[str, str | None]:
     """(order id, part) of a trade's out_trade_no."""
-    if out_trade_no.endswith(BALANCE_SUFFIX):
-        return out_trade_no.removesuffix(BALANCE_SUFFIX), "balance"
-    return out_trade_no, None
+    order_id, _, part = out_trade_no.partition("-")
+    return order_id, ("balance" if f"-{part}" == BALANCE_SUFFIX else part) if part else None
 
 
 def trade_key(order_id: str, out_trade_no: str) -> tuple[str, str]:
@@ -181,7 +181,7 @@ def apply_payment(payment: PaymentItem, tx: LedgerTransaction, *, transaction_id
         PaymentItem.status.is_in("prepaid", "closed"),
     )
     also = [paid]
-    if payment.part == "balance":  # the order's money counters are on its first trade
+    if payment.out_trade_no != payment.order_id:  # the order's money counters are on its first trade
         also.append(
             Write(
                 "order",

@@ -228,7 +228,8 @@ class WorkerSummary(BaseModel):
 
 
 class MediaIn(Strict):
-    kind: Literal["photo", "case_photo", "video", "certificate"]
+    # order_photo: a photo of an on-site visit (the door at arrival, the job before and after)
+    kind: Literal["photo", "case_photo", "video", "certificate", "order_photo"]
     content_type: Literal["image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime"]
 
 

@@ -2,7 +2,8 @@
 
 - ``start``: moto's DynamoDB serializes its operations (``atomic_dynamodb``), so concurrent requests and the
   workflow's tasks see DynamoDB's guarantees (one winner per slot); local workflow timers that would otherwise
-  outlast a session (the 72-hour dispute window) are shortened unless the environment sets them.
+  outlast a session (the 72-hour dispute window, the 24-hour automatic confirmation) are shortened unless the
+  environment sets them.
 - ``provision``: the state machine from ``infra/statemachine/order_lifecycle.asl.json`` with the dispatcher's
   function ARNs and our bus; ``STATE_MACHINE_ARN`` names it for the app.
 """
@@ -17,6 +18,7 @@ from typing import Any
 LOCAL_TIMERS = {
     "DISPUTE_WINDOW_SECONDS": "60",
     "DISPUTE_RECHECK_SECONDS": "30",
+    "AUTO_CONFIRM_SECONDS": "120",  # an order nobody confirms is confirmed by the system two minutes after completion
 }
 
 

@@ -34,13 +34,18 @@ def pay_order(call: Any, order_id: str) -> dict[str, Any]:
 
     As if the customer paid in WeChat: the stand-in sends its real, signed and encrypted notification to
     `POST /v1/payments/wechat/notify` and answers the status that got. 404 `NO_PREPAY` before
-    `POST /v1/orders/{order_id}/pay` was called for the order. An engagement's balance (尾款), once its pay
-    was started, is the trade paid.
+    `POST /v1/orders/{order_id}/pay` was called for the order. Once the order is paid, its next trade started
+    and unpaid is the one paid: an engagement's balance (尾款), or an on-site price difference (补差价) once
+    `POST /v1/orders/{order_id}/extras/{extra_id}/approve` was called; a trade's own out_trade_no
+    (`{order_id}-x01`) pays that one.
     """
     if _standin is None or order_id not in _standin.trades:
         raise NotFound("no prepay for that order: call POST /v1/orders/{id}/pay first", code="NO_PREPAY")
-    balance = _standin.trades.get(f"{order_id}-b")
-    status = _standin.notify_payment(
-        balance.out_trade_no if balance and balance.state == "NOTPAY" else order_id
-    )
-    return {"order_id": order_id, "notify_status": status}
+    unpaid = [
+        t.out_trade_no
+        for no, t in list(_standin.trades.items())
+        if no.startswith(f"{order_id}-") and t.state == "NOTPAY"
+    ]
+    paid = order_id if _standin.trades[order_id].state == "NOTPAY" or not unpaid else unpaid[0]
+    status = _standin.notify_payment(paid)
+    return {"order_id": order_id, "out_trade_no": paid, "notify_status": status}

@@ -2,6 +2,9 @@
 so the seed obeys the same rules and keys as the product.
 
 - the catalog: 5 categories, 11 services, with stable readable ids (``cat_cleaning``, ``svc_daily_cleaning``);
+  the cleaning services offer add-ons (加项), and 深度保洁 (``svc_deep_cleaning``) shows the whole on-site visit:
+  arrival check-in before start, after-photos and a checklist at completion (日常保洁 keeps a plain visit, which
+  the older journeys walk);
 - the operator ``admin``;
 - three customers, logged in through the WeChat login path against the stand-in (code ``dev:NAME``), with
   nicknames and Shanghai addresses (GCJ-02 coordinates, as the mini-program gives them);
@@ -19,7 +22,7 @@ from typing import Any
 
 from common.ids import new_id
 
-from functions.catalog.models import CategoryIn, Pricing, ServiceIn
+from functions.catalog.models import Addon, CategoryIn, Pricing, ServiceIn
 from functions.catalog.service import create_category, create_service
 from functions.identity.models import AddressIn, ProfilePatch, WeChatLoginRequest
 from functions.identity.service import add_address, ensure_operator, login_wechat, update_profile
@@ -54,6 +57,12 @@ class ServiceSeed:
     min_units: int
     price_range_fen: tuple[int, int]
     scenarios: tuple[str, ...]
+    # The visit (API.md "On-site service"): add-ons (加项), the checklist ticked at completion, arrival and
+    # after-photos required.
+    addons: tuple[dict[str, Any], ...] = ()
+    checklist: tuple[str, ...] = ()
+    requires_arrival: bool | None = None
+    requires_after_photos: bool = False
 
 
 CATEGORIES = (
@@ -79,6 +88,10 @@ SERVICES = (
         min_units=2,
         price_range_fen=(9000, 27000),
         scenarios=("日常打扫", "换季整理", "聚会前后清洁", "出租房退租清洁"),
+        addons=(
+            {"id": "fridge", "name": "冰箱内部清洁", "price_fen": 3000, "minutes": 60},
+            {"id": "wardrobe", "name": "衣柜收纳整理", "price_fen": 4000, "minutes": 60},
+        ),
     ),
     ServiceSeed(
         id="svc_deep_cleaning",
@@ -94,6 +107,13 @@ SERVICES = (
         min_units=1,
         price_range_fen=(39800, 79600),
         scenarios=("年终大扫除", "搬家前后", "长期未打扫", "宝宝出生前"),
+        addons=(
+            {"id": "range_hood", "name": "油烟机拆洗", "price_fen": 8000, "minutes": 60},
+            {"id": "balcony", "name": "阳台清洁", "price_fen": 3000, "minutes": 30},
+        ),
+        checklist=("厨房重油污", "卫生间水垢霉斑", "门窗玻璃及轨道", "柜体内外", "灯具和踢脚线"),
+        requires_arrival=True,
+        requires_after_photos=True,
     ),
     ServiceSeed(
         id="svc_move_in_cleaning",
@@ -333,6 +353,10 @@ def seed_catalog() -> tuple[list[str], list[str]]:
                 price_range_fen=svc.price_range_fen,
             ),
             scenarios=list(svc.scenarios),
+            addons=[Addon(**a) for a in svc.addons],
+            checklist=list(svc.checklist),
+            requires_arrival=svc.requires_arrival,
+            requires_after_photos=svc.requires_after_photos,
         )
         create_service(body, new_id=lambda s=svc: s.id)
     return [c.id for c in CATEGORIES], [s.id for s in SERVICES]

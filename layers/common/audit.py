@@ -51,6 +51,7 @@ ACTIONS = (
     "service.update",
     "staff.create",
     "staff.update",
+    "exception.resolve",
 )
 
 

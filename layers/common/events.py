@@ -153,3 +153,20 @@ DETAIL_TYPES += ENGAGEMENT_EVENTS
 RESCHEDULE_EVENTS = ("OrderRescheduled", "RescheduleRequested", "RescheduleRejected")
 ORDER_EVENTS += RESCHEDULE_EVENTS
 DETAIL_TYPES += RESCHEDULE_EVENTS
+
+# --- on-site service (issue 17) ---
+# Order events of the visit (the order detail plus "progress"): the worker set out (出发, "on_the_way") or checked
+# in at the door (到达, "arrived"), the customer is told (functions/notifications/onsite_notices.py); the
+# customer's (or the automatic) confirmation of a completed order ("confirmed"). Notices only: a reminder before
+# the start {order fields…, "reminder": "reminder_24h", "lead_hours"} and an exception raised for operators
+# {order fields…, "exception_id", "kind", "reason", "since"}.
+ONSITE_EVENTS = ("OrderDeparted", "OrderArrived", "OrderConfirmed")
+ORDER_EVENTS += ONSITE_EVENTS
+ONSITE_NOTICE_EVENTS = ("OrderReminder", "OrderExceptionRaised")
+DETAIL_TYPES += ONSITE_EVENTS + ONSITE_NOTICE_EVENTS
+# --- on-site price differences 补差价 (issue 17) ---
+# Order events of a difference (the order detail, plus "extra_id", "amount_fen", "reason"): a worker proposes it,
+# the customer approves (then pays) or rejects it, its payment arrives, it is refunded (the order cancelled).
+EXTRA_EVENTS = ("ExtraProposed", "ExtraApproved", "ExtraRejected", "ExtraPaid", "ExtraRefunded")
+ORDER_EVENTS += EXTRA_EVENTS
+DETAIL_TYPES += EXTRA_EVENTS

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
         "order_accepted": "1000002",
         "order_cancelled": "1000003",
         "order_cancelled_worker": "1000004",
+        "order_reminder": "1000005",
+        "order_reminder_worker": "1000006",
     }
     sms_param_max_chars: int = Field(20, gt=0)  # a template variable's length limit (notification templates)
     notify_inbox_days: int = Field(180, gt=0)  # inbox items expire (TTL) after this many days
@@ -374,6 +376,38 @@ class Settings(BaseSettings):
     # A plan's visit is paid like any order, but the customer has until this long before its start (not the
     # ordinary payment_timeout_seconds: the job books visits days ahead); unpaid then, it is cancelled.
     plan_pay_before_start_hours: int = Field(24, ge=1, le=168)
+
+    # --- on-site service: confirmation, reminders, the exception queue (issue 17) ---
+    # A completed order the customer has not confirmed is confirmed by the system after this (its workflow's
+    # wait; the dispute window and settlement run from the confirmation).
+    auto_confirm_seconds: int = Field(86400, ge=1)
+    # Reminders to the customer and the worker, this many hours before each start (each sent once).
+    reminder_lead_hours: tuple[int, ...] = (24, 2)
+    # The operators' exception queue: not started this long after the start; in service this long past the end;
+    # completed and not confirmed after this (before the automatic confirmation); no arrival by the start.
+    exception_late_start_minutes: int = Field(15, ge=0)
+    exception_overtime_grace_minutes: int = Field(30, ge=0)
+    exception_unconfirmed_hours: int = Field(12, ge=1)
+    # An approved price difference (补差价) still unpaid this long after its approval.
+    exception_unpaid_extra_minutes: int = Field(30, ge=1)
+    # The order-watches job reads the sparse due index (reminders and exceptions coming due) this often.
+    watch_job_every_minutes: int = Field(5, ge=1, le=60)
+    watch_due_shards: int = Field(4, ge=1, le=32)  # partitions of the due index (only ever raise it)
+    # --- on-site service (issue 17): arrival, photos, checklist ---
+    # The arrival check-in (到达打卡) is refused farther than this from the order's address (great-circle).
+    onsite_arrival_max_distance_m: int = Field(500, ge=10, le=50000)
+    # Whether `start` needs the arrival check-in when the service does not say (its `requires_arrival` null).
+    onsite_arrival_required_default: bool = False
+    onsite_photos_max_per_stage: int = Field(9, ge=1, le=30)  # before- or after-photos one order keeps
+    # --- on-site price differences 补差价 (issue 17) ---
+    # What a worker may ask for on site, once the service started: at most extra_max_items lines of at most
+    # extra_max_amount_fen in all per difference, and at most extra_max_per_order differences per order (each is
+    # its own WeChat Pay trade, ``{order}-x{n}``). An approved difference's prepay is valid this long
+    # (extra_pay_minutes: the reconciliation asks WeChat Pay about it then; approving again renews it).
+    extra_max_amount_fen: int = Field(100_000, ge=1)
+    extra_max_items: int = Field(10, ge=1, le=50)
+    extra_max_per_order: int = Field(5, ge=1, le=99)
+    extra_pay_minutes: int = Field(120, ge=5, le=1440)
 
 
 @lru_cache(maxsize=1)

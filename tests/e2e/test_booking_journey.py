@@ -39,7 +39,7 @@ def eventually(check: Callable[[], Any], what: str, limit_s: float = 30) -> Any:
     raise AssertionError(f"gave up waiting for {what}")
 
 
-def verified_worker(stack: StackClient, name: str) -> tuple[str, str]:
+def verified_worker(stack: StackClient, name: str, service: str = SERVICE) -> tuple[str, str]:
     login = stack.post("/v1/auth/wechat", {"code": f"dev:{name}", "role": "worker"}).body
     token, worker_id = login["token"], login["user"]["id"]
     profile = {
@@ -48,7 +48,7 @@ def verified_worker(stack: StackClient, name: str) -> tuple[str, str]:
         "birth_year": 1976,
         "hometown": "安徽安庆",
         "experience_years": 9,
-        "skills": [SERVICE],
+        "skills": [service],
         "certificates": [{"type": "家政服务员证", "number": "E2E-BOOK-1", "expires_on": "2032-01-01"}],
         "health": {"status": "healthy", "certificate_expires_on": "2099-12-31"},
         "bio": "细心守时。",
@@ -145,6 +145,8 @@ def test_a_customer_books_pays_and_the_order_runs_to_settlement(booking_stack: S
         assert started.status == 200 and started.body["status"] == "in_service", started.body
         done = stack.post(f"/v1/worker/orders/{order['id']}/complete", token=worker_token)
         assert done.status == 200 and done.body["status"] == "completed"
+        confirmed = stack.post(f"/v1/orders/{order['id']}/confirm", token=customer)
+        assert confirmed.status == 200 and confirmed.body["progress"] == "confirmed", confirmed.body
         settled = eventually(
             lambda: (o := order_of(stack, order["id"], customer))["timeline"][-1]["note"] == "settled" and o,
             "settlement after the dispute window",
@@ -157,7 +159,8 @@ def test_a_customer_books_pays_and_the_order_runs_to_settlement(booking_stack: S
         "accepted",
         "in_service",
         "completed",
-        "completed",
+        "completed",  # confirmed by the customer: the dispute window runs from here
+        "completed",  # settled
     ]
     worker_token, customer = stack.login("e2e_book_zhou", "worker"), stack.login("e2e_book_zhao")
     earnings = stack.get("/v1/worker/earnings", token=worker_token).body

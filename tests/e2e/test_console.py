@@ -56,7 +56,12 @@ def console_stack() -> Iterator[StackClient]:
     # The stack first (it reads console/dist per request), so its start does not compete with the build.
     # A two-hour clean earns less than the deployed minimum withdrawal: the local one is a yuan.
     client = start_stack(
-        {"DISPUTE_WINDOW_SECONDS": "1", "DISPUTE_RECHECK_SECONDS": "1", "WITHDRAWAL_MIN_FEN": "100"}
+        {
+            "DISPUTE_WINDOW_SECONDS": "1",
+            "DISPUTE_RECHECK_SECONDS": "1",
+            "AUTO_CONFIRM_SECONDS": "1",
+            "WITHDRAWAL_MIN_FEN": "100",
+        }
     )
     began = time.monotonic()
     try:

@@ -39,7 +39,12 @@ TIERS = [
 @pytest.fixture(scope="module")
 def marketing_stack() -> Iterator[StackClient]:
     client = stack_support.start_stack(
-        {"DISPUTE_WINDOW_SECONDS": "1", "DISPUTE_RECHECK_SECONDS": "1", "MEMBERSHIP_TIERS": json.dumps(TIERS)}
+        {
+            "DISPUTE_WINDOW_SECONDS": "1",
+            "DISPUTE_RECHECK_SECONDS": "1",
+            "AUTO_CONFIRM_SECONDS": "1",
+            "MEMBERSHIP_TIERS": json.dumps(TIERS),
+        }
     )
     yield client
     stack_support.stop_stack(client)

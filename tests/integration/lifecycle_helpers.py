@@ -29,6 +29,7 @@ DURATIONS = {
     "WORKFLOW_WAIT_CAP_SECONDS": "60",
     "DISPUTE_WINDOW_SECONDS": "1",
     "DISPUTE_RECHECK_SECONDS": "1",
+    "AUTO_CONFIRM_SECONDS": "1",  # a completed order is confirmed by the system at once unless a test waits
 }
 
 

@@ -195,6 +195,39 @@ EXPECTED.update(
         ("POST", "/v1/plans/{plan_id}/cancel"): CUSTOMER,
     }
 )
+# issue 17 (part C): a customer confirms their own completed order; operators work the exception queue.
+EXPECTED.update(
+    {
+        ("POST", "/v1/orders/{order_id}/confirm"): own_order("customer"),
+        ("GET", "/v1/admin/exceptions"): OPERATOR,
+        ("POST", "/v1/admin/exceptions/{exception_id}/resolve"): Rule(
+            "operator", body={"note": "called them"}
+        ),
+    }
+)
+# issue 17: the worker's visit, on the worker's own (assigned) order; another's is 404 like an unknown one.
+EXPECTED.update(
+    {
+        ("POST", "/v1/worker/orders/{order_id}/depart"): own_order("worker"),
+        ("POST", "/v1/worker/orders/{order_id}/arrive"): own_order(
+            "worker", {"lat": 31.2, "lng": 121.46, "photo_url": "https://media.example.com/door.jpg"}
+        ),
+        ("POST", "/v1/worker/orders/{order_id}/photos"): own_order(
+            "worker", {"stage": "before", "urls": ["https://media.example.com/before.jpg"]}
+        ),
+    }
+)
+# issue 17: on-site price differences. The worker's proposal is on an order the worker is assigned; a customer's
+# answer names a difference of the order too, so an own order without that difference is 404 as well (ownership
+# is checked in tests/integration/test_price_differences.py).
+EXTRA_BODY = {"items": [{"name": "加时", "amount_fen": 100}], "reason": "面积大"}
+EXPECTED.update(
+    {
+        ("POST", "/v1/worker/orders/{order_id}/extras"): own_order("worker", EXTRA_BODY),
+        ("POST", "/v1/orders/{order_id}/extras/{extra_id}/approve"): CUSTOMER,
+        ("POST", "/v1/orders/{order_id}/extras/{extra_id}/reject"): CUSTOMER,
+    }
+)
 LOCAL_ONLY = {route for route in EXPECTED if route[1].startswith("/v1/dev/")}
 
 CALLERS = ("none", "customer", "other_customer", "worker", "other_worker", "operator")

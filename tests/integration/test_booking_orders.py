@@ -38,6 +38,7 @@ def test_a_quote_is_the_unit_price_times_the_units_with_todays_zero_discount_lin
     assert reply.status == 200
     assert reply.body == {
         "subtotal_fen": 15000,
+        "addons_fen": 0,  # no add-ons (加项) booked
         "adjustments": [],
         "member_discount_fen": 0,
         "coupon_discount_fen": 0,

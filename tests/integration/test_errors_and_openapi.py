@@ -148,7 +148,16 @@ def test_error_responses_follow_from_what_a_route_reads(api: Api) -> None:
     assert statuses("/v1/services/{service_id}", "get") == {"404", "503"}
     assert statuses("/v1/me", "get") == {"401", "403", "503"}
     assert statuses("/v1/orders", "get") == {"400", "401", "403", "422", "503"}
-    assert statuses("/v1/worker/orders/{order_id}/complete", "post") == {
+    assert statuses("/v1/worker/orders/{order_id}/start", "post") == {
+        "401",
+        "403",
+        "404",
+        "409",
+        "422",
+        "503",
+    }
+    assert statuses("/v1/worker/orders/{order_id}/complete", "post") == {  # its body: the checklist
+        "400",
         "401",
         "403",
         "404",

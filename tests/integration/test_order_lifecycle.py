@@ -65,6 +65,7 @@ def test_an_order_runs_from_payment_to_settlement(flow: Flow) -> None:
         ("accepted", "accepted"),
         ("in_service", "service started"),
         ("completed", "service completed"),
+        ("completed", "confirmed by the system"),  # nobody confirmed within auto_confirm_seconds
         ("completed", "settled"),
     ]
     assert events == [
@@ -73,6 +74,7 @@ def test_an_order_runs_from_payment_to_settlement(flow: Flow) -> None:
         "OrderAccepted",
         "OrderStarted",
         "OrderCompleted",
+        "OrderConfirmed",
         "OrderSettled",  # settlement announces itself too (points, statistics, the worker's notice)
     ]
     path = flow.path(order["id"])

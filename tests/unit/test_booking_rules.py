@@ -116,9 +116,20 @@ def test_the_workflow_reads_its_next_step_from_the_order() -> None:
     assert rules.next_step("pending_acceptance", None, settled=False) == "dispatch"
     assert rules.next_step("accepted", "w1", settled=False) == "await_start"
     assert rules.next_step("in_service", "w1", settled=False) == "await_completion"
-    assert rules.next_step("completed", "w1", settled=False) == "dispute_window"
+    assert rules.next_step("completed", "w1", settled=False) == "await_confirmation"
+    assert rules.next_step("completed", "w1", settled=False, confirmed=True) == "dispute_window"
     assert rules.next_step("completed", "w1", settled=True) == "done"
     assert rules.next_step("cancelled", None, settled=False) == "compensate"
+
+
+def test_a_completed_order_waits_for_its_confirmation_and_the_dispute_window_runs_from_it() -> None:
+    assert rules.STAGE_STEP["confirmation"] == "await_confirmation"
+    assert rules.next_step("completed", "w1", settled=False, confirmed=False) == "await_confirmation"
+    assert rules.next_step("completed", "w1", settled=False, confirmed=True) == "dispute_window"
+    assert rules.next_step("completed", "w1", settled=True, confirmed=False) == "done"  # settled before
+    assert rules.transition("confirm", "completed") == "completed"
+    for status in ("pending_payment", "accepted", "in_service", "cancelled"):
+        assert code_of(rules.transition, "confirm", status) == "INVALID_TRANSITION"
 
 
 def test_a_wait_lasts_until_its_time_at_least_a_second_and_at_most_the_cap() -> None:

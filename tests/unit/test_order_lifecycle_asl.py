@@ -40,8 +40,8 @@ def test_every_wait_has_a_timeout_taken_from_the_execution_input() -> None:
     token_waits = [s for s in STATES.values() if s.get("Resource") == TOKEN_WAIT]
     waits = [s for s in STATES.values() if s["Type"] == "Wait"]
     assert (
-        len(token_waits) == 5 and len(waits) == 2
-    )  # payment, acceptance, balance (engagements), start, completion
+        len(token_waits) == 6 and len(waits) == 2
+    )  # payment, acceptance, balance (engagements), start, completion, confirmation
     for state in token_waits:
         assert state["TimeoutSecondsPath"].startswith(("$.settings.", "$.route."))
         assert "TimeoutSeconds" not in state

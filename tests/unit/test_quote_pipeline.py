@@ -49,6 +49,7 @@ def test_today_a_quote_is_unit_price_times_units_with_zero_discount_lines() -> N
     quote = pricing.quote(ctx(units=3, unit_price_fen=5000, coupon_id="whatever"))
     assert quote.model_dump() == {
         "subtotal_fen": 15000,
+        "addons_fen": 0,
         "adjustments": [],
         "member_discount_fen": 0,
         "coupon_discount_fen": 0,
