@@ -195,7 +195,7 @@ def share(call: Call) -> Share:
     return points.share(call.user_id, service_id=b.service_id, worker_id=b.worker_id, now=call.now)
 
 
-@route(bp, "/v1/me/share-link", "GET", query=ShareLinkQuery, response=Link, tags=TAGS)
+@route(bp, "/v1/me/share-link", "GET", query=ShareLinkQuery, response=Link, errors=(404,), tags=TAGS)
 def share_link(call: Call) -> Link:
     """The link to share a service or a worker.
 

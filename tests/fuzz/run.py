@@ -18,8 +18,9 @@ from tests.e2e.conftest import start_stack, stop_stack
 
 HERE = Path(__file__).resolve().parent
 ROLES = ("customer", "worker", "operator")
-# The local-only routes move the clock and run jobs; the fuzz run drives the product's routes.
-EXCLUDE = r"^/v1/dev/"
+# The local-only routes move the clock and run jobs; the fuzz run drives the product's routes. WeChat Pay's
+# webhooks are left out too: no generated body can sign them (tests/integration covers them with real signatures).
+EXCLUDE = r"^/v1/(dev|payments/wechat)/"
 
 
 def st_command(
