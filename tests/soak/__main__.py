@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 from tests.soak import checks
-from tests.soak.driver import STACK_ENV, Http, Soak
+from tests.soak.driver import STACK_ENV, Http, Soak, payment_wait_s
 
 
 def soak(orders: int, *, workers: int = 12, threads: int = 6, progress: bool = False) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def soak(orders: int, *, workers: int = 12, threads: int = 6, progress: bool = F
     ``threads`` clients side by side); the figures and each invariant's problems."""
     from tests.e2e.conftest import OPERATOR_PASSWORD, start_stack, stop_stack
 
-    stack = start_stack(STACK_ENV)
+    stack = start_stack({**STACK_ENV, "PAYMENT_TIMEOUT_SECONDS": str(payment_wait_s(workers))})
     try:
         began = time.monotonic()
         run = Soak(

@@ -46,7 +46,7 @@ SETTLED = {"settled", "settled_with_coupon", "settled_with_points", "declined_an
 # The stack the soak runs on: workflow waits short enough for a run, tokens that outlive the clock's moves, and
 # the abuse limits off (thousands of logins from one address are the soak, not an attack).
 STACK_ENV = {
-    "PAYMENT_TIMEOUT_SECONDS": "90",  # a wave is booked before it is paid
+    "PAYMENT_TIMEOUT_SECONDS": "90",  # a wave is booked before it is paid (payment_wait_s for a run's size)
     "ACCEPTANCE_TIMEOUT_SECONDS": "300",
     "DISPUTE_WINDOW_SECONDS": "3",
     "AUTO_CONFIRM_SECONDS": "2",  # a completed order nobody confirms is confirmed by the system at once
@@ -54,6 +54,12 @@ STACK_ENV = {
     "TOKEN_TTL_MINUTES": str(365 * 24 * 60),
     "RATE_LIMITS_ENABLED": "false",
 }
+
+
+def payment_wait_s(workers: int, spare: int = 3) -> int:
+    """The payment wait a soak of ``workers`` needs: a whole wave is booked before any of it is paid, about 4 s
+    an order on a loaded box, and no less than 30 s."""
+    return max(30, 4 * (workers - spare))
 
 
 class Http(JsonCalls):
