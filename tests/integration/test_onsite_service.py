@@ -30,9 +30,9 @@ def metres_north(metres: float) -> tuple[float, float]:
     return HOME_LAT + math.degrees(metres / 1000 / EARTH_RADIUS_KM), HOME_LNG
 
 
-def just_now(at: str) -> bool:
-    """An ISO time of the business clock's last seconds (times are kept to the second)."""
-    return timedelta(0) <= clock.now() - datetime.fromisoformat(at) < timedelta(seconds=5)
+def within(at: str, since: datetime) -> bool:
+    """An ISO time between ``since`` and the business clock's now (times are kept to the second)."""
+    return since.replace(microsecond=0) <= datetime.fromisoformat(at) <= clock.now()
 
 
 @pytest.fixture
@@ -80,6 +80,7 @@ def customer_view(world: World, order_id: str) -> dict:
 def test_departure_shows_on_the_way_to_the_customer_the_worker_and_operators(world: World) -> None:
     order_id = accepted_order(world)
     assert customer_view(world, order_id)["progress"] is None
+    since = clock.now()
     with event_tap() as received:
         reply = step(world, order_id, "depart", {"lat": 31.3, "lng": 121.5})
         assert reply.status == 200, reply.body
@@ -92,7 +93,7 @@ def test_departure_shows_on_the_way_to_the_customer_the_worker_and_operators(wor
     worker = world.api.get(f"/v1/worker/orders/{order_id}", token=world.worker("wang").token).body
     for view in (customer_view(world, order_id), admin, worker):
         assert (view["progress"], view["arrived_at"]) == ("on_the_way", None)
-        assert just_now(view["departed_at"])
+        assert within(view["departed_at"], since)
     assert customer_view(world, order_id)["timeline"][-1]["note"] == "on the way (出发)"
 
 
@@ -123,13 +124,14 @@ def test_an_arrival_farther_than_the_limit_is_refused_and_changes_nothing(world:
 def test_an_arrival_at_the_door_keeps_the_door_photo_and_tells_the_customer(world: World) -> None:
     order_id = accepted_order(world)
     step(world, order_id, "depart")
+    since = clock.now()
     with event_tap() as received:
         reply = step(world, order_id, "arrive", arrive_body(499))
         assert reply.status == 200, reply.body
         told = [d["customer_id"] for t, d in received() if t == "OrderArrived"]
     assert told == [world.customer("amy").id]
     view = customer_view(world, order_id)
-    assert view["progress"] == "arrived" and just_now(view["arrived_at"])
+    assert view["progress"] == "arrived" and within(view["arrived_at"], since)
     assert view["arrival"]["photo_url"] == DOOR and view["arrival"]["distance_m"] == 499
     again = step(world, order_id, "arrive", arrive_body())
     assert again.status == 409 and again.body["error"]["code"] == "INVALID_TRANSITION"
