@@ -45,6 +45,9 @@ test("an admin verifies a pending worker, with the certificates shown", async ({
 test("an admin reassigns an order to another worker", async ({ page }) => {
   await logIn(page, "admin");
   await page.getByTestId("menu").getByText("订单调度").click();
+  await page.getByPlaceholder("服务日期").fill(env("ORDER_DATE")); // 8 hours ahead: today's board, or tomorrow's
+  await page.getByPlaceholder("服务日期").press("Enter");
+  await page.getByRole("button", { name: "查询" }).click();
   await page.getByTestId("orders").getByText(env("ORDER_ID")).click();
   await expect(page.getByTestId("order-worker")).toContainText(env("ORDER_WORKER_NAME"));
   await page.getByTestId("worker-picker").click();

@@ -179,6 +179,7 @@ def working_day(console_stack: StackClient) -> dict[str, str]:
         "PENDING_WORKER_NAME": "陈阿姨",
         "PENDING_CERTIFICATE": "CONSOLE-CHEN-1",
         "ORDER_ID": to_reassign,
+        "ORDER_DATE": order_of(stack, to_reassign, customer)["start"][:10],  # the board opens on today's
         "ORDER_WORKER_NAME": "王阿姨",
         "NEW_WORKER_ID": li,
         "NEW_WORKER_NAME": "李阿姨",
