@@ -34,9 +34,11 @@ class Moto:
 
 def start_moto() -> Moto:
     """moto's server in this process on 127.0.0.1 and a port the OS picks (never 5000: two stacks may run)."""
+    from infra.local import doorbell
     from infra.local.indexed_dynamodb import install as index_dynamodb
 
     index_dynamodb()  # Query and transactions that cost what they cost on DynamoDB (docs/local-stack.md)
+    doorbell.install()  # the pollers and the relay sleep until moto has work for them
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server would log every AWS call
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

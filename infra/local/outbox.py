@@ -18,7 +18,11 @@ from common.log import logger
 from common.relay import relay_records
 from common.settings import get_settings
 
-IDLE_WAIT_S = 0.1
+from infra.local.doorbell import bell
+
+# How long the relay rests after an empty pass unless moto rings first (``doorbell``: a new stream record): the
+# longest a record the bus refused waits to be tried again.
+IDLE_WAIT_S = 1.0
 
 
 def streams_client() -> Any:
@@ -96,6 +100,7 @@ class RelayThread:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            noted = bell.rings
             try:
                 read = self.relay.poll()
             except Exception:  # moto going away at shutdown, or a bug here: keep the thread alive
@@ -104,8 +109,9 @@ class RelayThread:
                 logger.exception("stream relay failed")
                 read = 0
             if not read:
-                self._stop.wait(IDLE_WAIT_S)
+                bell.wait(noted, IDLE_WAIT_S)
 
     def stop(self) -> None:
         self._stop.set()
+        bell.ring()
         self._thread.join(timeout=5)

@@ -20,7 +20,11 @@ from chalice.app import SQSEventConfig
 from chalice.local import LambdaContext
 from common.log import logger
 
-IDLE_WAIT_S = 0.2  # how long a poller rests after finding its queue empty (and how fast it notices a stop)
+from infra.local.doorbell import bell
+
+# How long a poller rests after finding its queue empty unless moto rings first (``doorbell``): the longest a
+# message whose visibility timeout ran out, or a delayed one, waits to be noticed.
+IDLE_WAIT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ class QueuePoller:
     def _run(self, consumer: Consumer) -> None:
         sqs = boto3.client("sqs")
         while not self._stop.is_set():
+            noted = bell.rings
             try:
                 with self._locks[consumer.name]:
                     received = deliver_once(consumer, sqs)
@@ -138,7 +143,7 @@ class QueuePoller:
                 logger.exception("polling failed", extra={"consumer": consumer.name})
                 received = 0
             if not received:
-                self._stop.wait(IDLE_WAIT_S)
+                bell.wait(noted, IDLE_WAIT_S)
 
     def drain(self) -> int:
         """Deliver every message waiting now, on the caller's thread; how many were delivered."""
@@ -152,5 +157,6 @@ class QueuePoller:
 
     def stop(self) -> None:
         self._stop.set()
+        bell.ring()
         for thread in self._threads:
             thread.join(timeout=5)

@@ -5,6 +5,7 @@ A consumer that fails leaves its messages for a retry; one that reports partial 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -102,3 +103,32 @@ def test_a_consumer_reporting_partial_failures_keeps_only_the_failed_messages(lo
 
     left = sqs.receive_message(QueueUrl=consumer.queue_url, MaxNumberOfMessages=10)["Messages"]
     assert sorted(json.loads(m["Body"])["n"] for m in left) == [1, 3]
+
+
+def test_resting_pollers_wake_when_moto_rings_and_an_event_reaches_its_consumer(
+    local_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stack's threads rest between empty polls until moto rings (``infra.local.doorbell``): with a rest far
+    longer than the wait below, only the ring for the new stream record and then for the queue message can bring
+    the event through."""
+    from infra.local import doorbell, queues
+
+    doorbell.install()
+    monkeypatch.setattr(queues, "IDLE_WAIT_S", 600.0)
+    monkeypatch.setattr(outbox, "IDLE_WAIT_S", 600.0)
+    stage = get_settings().stage
+    poller = queues.QueuePoller(consumers(consumer_app, lambda declared: queue_name(declared, stage))).start()
+    relay_thread = outbox.RelayThread(outbox.StreamRelay()).start()
+    try:
+        time.sleep(0.2)  # both have polled once, found nothing and rest
+        paid = {"order_id": "o-2", "status": "pending_acceptance", "note": "已支付"}
+        transact(lambda tx: events.add(tx, "OrderPaid", paid, event_id="e-paid-2", now=clock.now()))
+        deadline = time.monotonic() + 30
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert received == [("OrderPaid", paid)]
+    finally:
+        began = time.monotonic()
+        poller.stop()
+        relay_thread.stop()
+    assert time.monotonic() - began < 5  # a stop rings too: nobody sleeps out a 600 s rest
