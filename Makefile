@@ -41,7 +41,7 @@ $(CHECKOV_VENV)/.installed:
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed chromium ## lint, then the whole suite (browser tests too)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=30
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -12,7 +12,10 @@ pinned; the names are its):
   cover (legacy ``QueryFilter``, LSIs, multi-attribute keys) go to moto's own;
 - ``DynamoDBBackend.transact_write_items``: moto's algorithm with an undo log instead of table copies: before each
   write the previous item (a copy for an update, which moto applies in place) is kept, and on cancellation those
-  items are put back, the index synced, and the stream left as it was before the transaction.
+  items are put back, the index synced, and the stream left as it was before the transaction;
+- ``ActionCountValidator.verify_action_counts`` (an UpdateExpression has at most one SET, REMOVE and ADD clause):
+  moto counts them again at every nested expression, each count walking the tree below it, so a PynamoDB update
+  of n attributes costs n² node visits; the root's count covers every nested one, so only the root is counted.
 
 Installed process-wide by the local stack, the integration tests and the bench (idempotent). ``moto_engine()``
 turns the index off for a block, so tests can ask moto's own engine the same question.
@@ -41,6 +44,7 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import StreamRecord, Table
 from moto.dynamodb.models.utilities import bytesize
+from moto.dynamodb.parsing.validators import ActionCountValidator
 
 from infra.local import dynamodb_index
 from infra.local.dynamodb_index import index_of
@@ -339,6 +343,12 @@ def _stream_record_init(self: StreamRecord, *args: Any, **kwargs: Any) -> None:
         del dynamodb[k]
 
 
+def _verify_action_counts(self: ActionCountValidator, node: Any) -> Any:
+    if getattr(node, "parent", None) is not None:  # nested: the root's count includes its clauses
+        return node
+    return _originals["verify_action_counts"](self, node)
+
+
 def _stream_record_to_json(self: StreamRecord) -> dict[str, Any]:
     images = getattr(self, "_images", None)
     if images is None:
@@ -371,6 +381,8 @@ def install() -> None:
         Item.__init__ = _item_init  # type: ignore[method-assign]
         for cls in (Item, StreamRecord):
             cls.__new__ = staticmethod(_untracked)  # type: ignore[method-assign,assignment]
+        _originals["verify_action_counts"] = ActionCountValidator.verify_action_counts
+        ActionCountValidator.verify_action_counts = _verify_action_counts  # type: ignore[method-assign]
         for name, patch in _BACKEND_PATCHES.items():
             _originals[name] = getattr(DynamoDBBackend, name)
             setattr(DynamoDBBackend, name, atomic_dynamodb.serialize_if_atomic(patch))

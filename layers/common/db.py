@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.connection import Connection
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -44,6 +44,17 @@ class Item(Model):
     GSI3SK = UnicodeAttribute(null=True)
     GSI4PK = UnicodeAttribute(null=True)
     GSI4SK = UnicodeAttribute(null=True)
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """PynamoDB's connection for this model (its table schema, with this model's indexes), on the one
+        botocore client of ``connection()``. Left alone, PynamoDB gives each model class a connection with a
+        botocore session of its own, so the first call of each of the ~70 models built a session and a client
+        (about 120 ms: endpoints and the DynamoDB model parsed again) — in a Lambda, on its first requests."""
+        table = super()._get_connection()
+        if table.connection._client is None:
+            table.connection._client = connection().client
+        return table
 
 
 class _Connection(Connection):

@@ -18,7 +18,7 @@ from tests.fuzz.run import st_command
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES, SECONDS_PER_ROLE, SEED = 3, 45, 15
+EXAMPLES, SECONDS_PER_ROLE, SEED = 3, 30, 15
 
 
 @pytest.mark.parametrize("role", ["customer", "worker", "operator"])

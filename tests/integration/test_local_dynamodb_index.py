@@ -365,3 +365,27 @@ def test_a_failed_condition_writes_nothing(ddb: Any) -> None:
             ExpressionAttributeValues={":s": {"S": "void"}, ":other": {"S": "done"}},
         )
     assert _state(ddb) == before
+
+
+@pytest.mark.parametrize("clause", ["SET #a = :v", "REMOVE #a", "ADD #a :one"])
+def test_an_update_with_a_clause_twice_is_refused_and_a_long_one_applies(ddb: Any, clause: str) -> None:
+    """moto's check of one clause of each kind, counted once at the root of the expression here."""
+    key = {"PK": {"S": "P#0"}, "SK": {"S": "ORDER#009#z"}}
+    values = {":v": {"S": "x"}, ":one": {"N": "1"}}
+    with pytest.raises(ClientError, match="The .* section can only be used once"):
+        ddb.update_item(
+            TableName=TABLE,
+            Key=key,
+            UpdateExpression=f"{clause} SET #c = :v {clause.replace('#a', '#b')}",
+            ExpressionAttributeNames={"#a": "a", "#b": "b", "#c": "c"},
+            ExpressionAttributeValues={k: v for k, v in values.items() if k in clause or k == ":v"},
+        )
+    ddb.update_item(
+        TableName=TABLE,
+        Key=key,
+        UpdateExpression="SET " + ", ".join(f"#f{i} = :v" for i in range(30)) + " ADD #n :one",
+        ExpressionAttributeNames={"#n": "n"} | {f"#f{i}": f"f{i}" for i in range(30)},
+        ExpressionAttributeValues=values,
+    )
+    item = ddb.get_item(TableName=TABLE, Key=key)["Item"]
+    assert item["f29"] == {"S": "x"} and item["n"] == {"N": "1"}
