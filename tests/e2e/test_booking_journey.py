@@ -15,7 +15,10 @@ import pytest
 stack_support = pytest.importorskip("tests.e2e.conftest", reason="needs the local stack's e2e fixtures")
 StackClient = stack_support.StackClient
 
-pytestmark = pytest.mark.e2e
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("booking_journey"),
+]  # one worker, one stack for the module
 SH = ZoneInfo("Asia/Shanghai")
 LAT, LNG = 31.2000, 121.4600  # 徐汇, away from the seeded workers' homes
 SERVICE = "svc_daily_cleaning"  # seeded: 日常保洁, by the hour, 2 hours at least

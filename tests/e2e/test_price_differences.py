@@ -14,7 +14,10 @@ stack_support = pytest.importorskip("tests.e2e.conftest", reason="needs the loca
 journey = pytest.importorskip("tests.e2e.test_booking_journey", reason="shares the booking journey's helpers")
 StackClient = stack_support.StackClient
 
-pytestmark = pytest.mark.e2e
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("price_differences"),
+]  # one worker, one stack for the module
 LINES = [{"name": "超出面积加时", "amount_fen": 5000}, {"name": "专用清洁剂", "amount_fen": 1200}]
 DIFFERENCE_FEN = 6200
 

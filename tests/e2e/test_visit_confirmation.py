@@ -15,7 +15,10 @@ stack_support = pytest.importorskip("tests.e2e.conftest", reason="needs the loca
 journey = pytest.importorskip("tests.e2e.test_booking_journey", reason="shares the booking journey's helpers")
 StackClient = stack_support.StackClient
 
-pytestmark = pytest.mark.e2e
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("visit_confirmation"),
+]  # one worker, one stack for the module
 SERVICE = journey.SERVICE
 eventually = journey.eventually
 
