@@ -372,7 +372,7 @@ def test_an_update_with_a_clause_twice_is_refused_and_a_long_one_applies(ddb: An
     """moto's check of one clause of each kind, counted once at the root of the expression here."""
     key = {"PK": {"S": "P#0"}, "SK": {"S": "ORDER#009#z"}}
     values = {":v": {"S": "x"}, ":one": {"N": "1"}}
-    with pytest.raises(ClientError, match="The .* section can only be used once"):
+    with pytest.raises(ClientError, match=r"The .* section can only be used once"):
         ddb.update_item(
             TableName=TABLE,
             Key=key,
