@@ -1,5 +1,5 @@
 """Who is told what of an on-site price difference (补差价, issue 17). Pure, like ``rules``: it receives the
-event as ``rules`` prepared it (its phrases in the business time zone) and the pages a card opens.
+event as ``rules`` prepared it (its phrases in the business time zone).
 
 | event          | told                   | why                                                     |
 | ---            | ---                    | ---                                                     |
@@ -12,25 +12,14 @@ event as ``rules`` prepared it (its phrases in the business time zone) and the p
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from common.money import yuan
 
-from functions.notifications.models import Notice, OrderEvent, Push
+from functions.notifications.models import Notice, Push
+from functions.notifications.pages import CUSTOMER_ORDER_PAGE, WORKER_ORDER_PAGE
+from functions.notifications.prepared import PreparedEvent
 
 
-class PreparedEvent(Protocol):
-    type: str
-    e: OrderEvent
-    svc: str
-    when: str
-
-    def data(self, **extra: Any) -> dict[str, Any]: ...
-
-    def status_push(self, phrase: str, tip: str, page: str = ...) -> Push: ...
-
-
-def notices(ev: PreparedEvent, *, customer_page: str, worker_page: str) -> list[Notice]:
+def notices(ev: PreparedEvent) -> list[Notice]:
     """The notices of one price-difference event (``ev.type``)."""
     extra = ev.e.model_extra or {}
     amount = f"¥{yuan(int(extra.get('amount_fen') or 0))}"
@@ -48,7 +37,7 @@ def notices(ev: PreparedEvent, *, customer_page: str, worker_page: str) -> list[
 
     if ev.type == "ExtraProposed":
         body = f"服务人员为{ev.svc}（{ev.when}）申请补差价{amount}" + (f"：{reason}" if reason else "")
-        push = ev.status_push("待确认", f"补差价{amount}待您确认", customer_page)
+        push = ev.status_push("待确认", f"补差价{amount}待您确认", CUSTOMER_ORDER_PAGE)
         return [to_customer("extra_proposed", "补差价待确认", body + "。请在App内同意并支付，或拒绝。", push)]
     if ev.type == "ExtraApproved":
         body = f"客户已同意{ev.svc}（{ev.when}）的补差价{amount}，正在等待支付。"
@@ -57,7 +46,7 @@ def notices(ev: PreparedEvent, *, customer_page: str, worker_page: str) -> list[
         if ev.e.actor == "system":
             body = f"{ev.svc}（{ev.when}）订单已取消，补差价{amount}的申请已撤销。"
             return [to_worker("extra_withdrawn", "补差价已撤销", body)]
-        push = ev.status_push("已拒绝", f"客户未同意补差价{amount}", worker_page)
+        push = ev.status_push("已拒绝", f"客户未同意补差价{amount}", WORKER_ORDER_PAGE)
         body = f"客户未同意{ev.svc}（{ev.when}）的补差价{amount}，请与客户沟通。"
         return [to_worker("extra_rejected", "客户未同意补差价", body, push)]
     if ev.type == "ExtraPaid":

@@ -6,16 +6,12 @@ goes to the operators' inbox."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from functions.notifications.models import Notice
 from functions.notifications.pages import WORKER_ORDER_PAGE
-
-if TYPE_CHECKING:
-    from functions.notifications.rules import _Event
+from functions.notifications.prepared import PreparedEvent
 
 
-def departed(ev: _Event) -> list[Notice]:
+def departed(ev: PreparedEvent) -> list[Notice]:
     return [
         Notice(
             role="customer",
@@ -29,7 +25,7 @@ def departed(ev: _Event) -> list[Notice]:
     ]
 
 
-def arrived(ev: _Event) -> list[Notice]:
+def arrived(ev: PreparedEvent) -> list[Notice]:
     return [
         Notice(
             role="customer",
@@ -43,7 +39,7 @@ def arrived(ev: _Event) -> list[Notice]:
     ]
 
 
-def confirmed(ev: _Event) -> list[Notice]:
+def confirmed(ev: PreparedEvent) -> list[Notice]:
     """Issue 17: the confirmation tells the worker (the settlement follows the dispute window); an automatic one
     tells the customer too, who may still complain within the window."""
     notices = []
@@ -73,7 +69,7 @@ def confirmed(ev: _Event) -> list[Notice]:
     return notices
 
 
-def reminder(ev: _Event) -> list[Notice]:
+def reminder(ev: PreparedEvent) -> list[Notice]:
     """Issue 17: before the start (24 h, 2 h: settings) the customer and the worker are reminded; subscription
     message, SMS when it cannot be delivered."""
     extra = ev.e.model_extra or {}
@@ -106,7 +102,7 @@ def reminder(ev: _Event) -> list[Notice]:
     return notices
 
 
-def exception_raised(ev: _Event) -> list[Notice]:
+def exception_raised(ev: PreparedEvent) -> list[Notice]:
     """Issue 17: an order needing a person (the exception queue) tells the operators' inbox."""
     extra = ev.e.model_extra or {}
     reason = str(extra.get("reason") or ev.e.note or "订单异常")

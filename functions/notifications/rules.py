@@ -26,16 +26,17 @@ acceptance, a cancellation, a reminder before the start. The rest reaches the ap
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from common.events import EXTRA_EVENTS
 from common.money import yuan
 
-from functions.notifications import extra_rules, onsite_notices
-from functions.notifications.formats import amount_text, fit_data, fit_params, when_full, when_short
-from functions.notifications.models import Notice, NotificationRequest, OrderEvent, Push, Sms
+from functions.notifications import after_notices, extra_rules, onsite_notices
+from functions.notifications.formats import amount_text, fit_data
+from functions.notifications.models import Notice, NotificationRequest, OrderEvent, Push
 from functions.notifications.pages import CUSTOMER_ORDER_PAGE, CUSTOMER_REVIEW_PAGE, WORKER_ORDER_PAGE
+from functions.notifications.prepared import PreparedEvent
 
 # The subscription templates each role's app asks the user to accept (WeChat allows 3 per prompt).
 ROLE_TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -44,68 +45,7 @@ ROLE_TEMPLATES: dict[str, tuple[str, ...]] = {
 }
 
 
-ACTOR_REASON = {
-    "customer": "用户取消",
-    "worker": "服务人员取消",
-    "operator": "客服取消",
-    "system": "系统取消",
-}
-
-
-class _Event:
-    """An order event with the phrases every rule needs, in the business time zone."""
-
-    def __init__(self, detail_type: str, e: OrderEvent, tz: tzinfo, sms_limit: int) -> None:
-        self.type = detail_type
-        self.e = e
-        self.svc = e.service_name or "家政服务"
-        self.when = when_short(e.start, tz)
-        self.time = when_full(e.start, tz)
-        self.sms_limit = sms_limit
-        self.tz = tz
-
-    def data(self, **extra: Any) -> dict[str, Any]:
-        """What an inbox item carries for the app to link to (ids, status, amounts); no personal data."""
-        base: dict[str, Any] = {
-            "event": self.type,
-            "order_id": self.e.order_id,
-            "status": self.e.status,
-            "service_name": self.svc,
-            "start": self.e.start.isoformat(),
-        }
-        return base | {k: v for k, v in extra.items() if v is not None}
-
-    def status_push(self, phrase: str, tip: str, page: str = CUSTOMER_ORDER_PAGE) -> Push:
-        fields = {
-            "character_string1": self.e.order_id,
-            "thing2": self.svc,
-            "phrase3": phrase,
-            "time4": self.time,
-            "thing5": tip,
-        }
-        return Push(
-            template="order_status", page=page.format(order_id=self.e.order_id), data=fit_data(fields)
-        )
-
-    def new_order_push(self) -> Push:
-        fields = {
-            "character_string1": self.e.order_id,
-            "thing2": self.svc,
-            "time3": self.time,
-            "amount4": amount_text(self.e.total_fen),
-            "thing5": "请尽快在App内确认接单",
-        }
-        page = WORKER_ORDER_PAGE.format(order_id=self.e.order_id)
-        return Push(template="new_order", page=page, data=fit_data(fields))
-
-    def sms(self, template: str, *params: str) -> Sms:
-        return Sms(template=template, params=fit_params([self.svc, self.when, *params], self.sms_limit))
-
-    def reason(self) -> str:
-        return (self.e.note or "").strip() or ACTOR_REASON.get(self.e.actor, "订单已取消")
-
-
-def _created(ev: _Event) -> list[Notice]:
+def _created(ev: PreparedEvent) -> list[Notice]:
     # The customer is in the app, about to pay: the inbox is enough; subscription quota is kept for later moves.
     return [
         Notice(
@@ -119,7 +59,7 @@ def _created(ev: _Event) -> list[Notice]:
     ]
 
 
-def _new_order_for_worker(ev: _Event, worker_id: str, title: str) -> Notice:
+def _new_order_for_worker(ev: PreparedEvent, worker_id: str, title: str) -> Notice:
     return Notice(
         role="worker",
         user_id=worker_id,
@@ -132,7 +72,7 @@ def _new_order_for_worker(ev: _Event, worker_id: str, title: str) -> Notice:
     )
 
 
-def _paid(ev: _Event) -> list[Notice]:
+def _paid(ev: PreparedEvent) -> list[Notice]:
     notices = [
         Notice(
             role="customer",
@@ -159,7 +99,7 @@ def _paid(ev: _Event) -> list[Notice]:
     return notices
 
 
-def _accepted(ev: _Event) -> list[Notice]:
+def _accepted(ev: PreparedEvent) -> list[Notice]:
     return [
         Notice(
             role="customer",
@@ -174,7 +114,7 @@ def _accepted(ev: _Event) -> list[Notice]:
     ]
 
 
-def _started(ev: _Event) -> list[Notice]:
+def _started(ev: PreparedEvent) -> list[Notice]:
     return [
         Notice(
             role="customer",
@@ -188,7 +128,7 @@ def _started(ev: _Event) -> list[Notice]:
     ]
 
 
-def _completed(ev: _Event) -> list[Notice]:
+def _completed(ev: PreparedEvent) -> list[Notice]:
     notices = [
         Notice(
             role="customer",
@@ -224,7 +164,7 @@ def _worker_knew_of(e: OrderEvent) -> bool:
     return (e.refund_fen or 0) > 0 or e.actor == "operator" or e.total_fen == 0
 
 
-def _cancelled(ev: _Event) -> list[Notice]:
+def _cancelled(ev: PreparedEvent) -> list[Notice]:
     refund = ev.e.refund_fen or 0
     refund_text = f"退款¥{yuan(refund)}将原路退回。" if refund > 0 else ""
     reason = ev.reason()
@@ -269,7 +209,7 @@ def _cancelled(ev: _Event) -> list[Notice]:
     return notices
 
 
-def _declined(ev: _Event) -> list[Notice]:
+def _declined(ev: PreparedEvent) -> list[Notice]:
     return [
         Notice(
             role="operator",
@@ -282,7 +222,7 @@ def _declined(ev: _Event) -> list[Notice]:
     ]
 
 
-def _reassigned(ev: _Event) -> list[Notice]:
+def _reassigned(ev: PreparedEvent) -> list[Notice]:
     waiting = ev.e.status == "pending_acceptance"
     notices = [
         Notice(
@@ -315,7 +255,7 @@ def _reassigned(ev: _Event) -> list[Notice]:
     return notices
 
 
-def _no_show(ev: _Event) -> list[Notice]:
+def _no_show(ev: PreparedEvent) -> list[Notice]:
     return [
         Notice(
             role="operator",
@@ -337,117 +277,7 @@ def _no_show(ev: _Event) -> list[Notice]:
     ]
 
 
-def _complaint_filed(ev: _Event) -> list[Notice]:
-    return [
-        Notice(
-            role="operator",
-            user_id=None,
-            kind="complaint_filed",
-            title="新投诉待处理",
-            body=f"客户对{ev.svc}订单（{ev.when}）提交了投诉，请及时处理。",
-            data=ev.data(complaint_id=ev.e.complaint_id, worker_id=ev.e.worker_id),
-        )
-    ]
-
-
-def _complaint_resolved(ev: _Event) -> list[Notice]:
-    refund = ev.e.refund_fen or 0
-    resolution = (ev.e.resolution or "").strip()
-    body = f"您对{ev.svc}订单（{ev.when}）的投诉已处理" + (f"：{resolution}" if resolution else "") + "。"
-    if refund > 0:
-        body += f"退款¥{yuan(refund)}将原路退回。"
-    notices = [
-        Notice(
-            role="customer",
-            user_id=ev.e.customer_id,
-            kind="complaint_resolved",
-            title="投诉已处理",
-            body=body,
-            data=ev.data(complaint_id=ev.e.complaint_id, refund_fen=refund or None),
-            push=ev.status_push("已处理", resolution or "您的投诉已处理"),
-        )
-    ]
-    if ev.e.penalize_worker and ev.e.worker_id:
-        notices.append(
-            Notice(
-                role="worker",
-                user_id=ev.e.worker_id,
-                kind="complaint_resolved",
-                title="投诉处理结果",
-                body=f"客户对{ev.svc}订单（{ev.when}）的投诉经核实成立，将影响您的信用分。",
-                data=ev.data(complaint_id=ev.e.complaint_id),
-            )
-        )
-    return notices
-
-
-def _settled(ev: _Event) -> list[Notice]:
-    earned = int(ev.e.worker_earning_fen or 0)
-    return [
-        Notice(
-            role="worker",
-            user_id=ev.e.worker_id,
-            kind="earning_settled",
-            title="订单收入已结算",
-            body=f"{ev.svc}订单（{ev.when}）已结算，收入¥{yuan(earned)}已计入可提现余额。"
-            if earned
-            else f"{ev.svc}订单（{ev.when}）已结算，本单无收入（已全额退款）。",
-            data=ev.data(earning_fen=earned),
-        )
-    ]
-
-
-def _rescheduled(ev: _Event) -> list[Notice]:
-    """Issue 13: a move in time tells the other side (the worker of a customer's move, the customer of the
-    worker's answer); a move waiting for consent asks the worker."""
-    e, extra = ev.e, ev.e.model_extra or {}
-    other = str(extra.get("requested_start") or extra.get("previous_start") or e.start.isoformat())
-    other_when = when_short(datetime.fromisoformat(other), ev.tz)
-    data = ev.data(previous_start=extra.get("previous_start"), requested_start=extra.get("requested_start"))
-    if ev.type == "RescheduleRequested":
-        title, body, to = (
-            "客户申请改期",
-            f"{ev.svc}订单（{ev.when}）客户申请改到{other_when}，请在App内同意或拒绝。",
-            "worker",
-        )
-    elif ev.type == "RescheduleRejected":
-        title, body, to = (
-            "改期未获同意",
-            f"您预约的{ev.svc}（{ev.when}）改到{other_when}的申请未获同意，原时间不变。",
-            "customer",
-        )
-    else:
-        title, body = "订单已改期", f"{ev.svc}订单已从{other_when}改到{ev.when}。"
-        to = "customer" if e.actor == "worker" else "worker"
-    user = e.customer_id if to == "customer" else e.worker_id
-    page = CUSTOMER_ORDER_PAGE if to == "customer" else WORKER_ORDER_PAGE
-    push = ev.status_push("已改期" if ev.type == "OrderRescheduled" else "改期申请", title, page)
-    return [
-        Notice(role=to, user_id=user, kind="order_rescheduled", title=title, body=body, data=data, push=push)
-    ]
-
-
-def _balance_paid(ev: _Event) -> list[Notice]:
-    """Issue 13: an engagement's balance (尾款) paid tells the customer the engagement is fully paid."""
-    paid = int((ev.e.model_extra or {}).get("paid_fen") or 0)
-    return [
-        Notice(
-            role="customer",
-            user_id=ev.e.customer_id,
-            kind="order_balance_paid",
-            title="尾款支付成功",
-            body=f"您已支付{ev.svc}的尾款¥{yuan(paid)}，服务将于{ev.when}开始。",
-            data=ev.data(paid_fen=paid),
-        )
-    ]
-
-
-def _extra(ev: _Event) -> list[Notice]:
-    """Issue 17: an on-site price difference's moves (extra_rules)."""
-    return extra_rules.notices(ev, customer_page=CUSTOMER_ORDER_PAGE, worker_page=WORKER_ORDER_PAGE)
-
-
-_RULES: dict[str, Callable[[_Event], list[Notice]]] = {
+_RULES: dict[str, Callable[[PreparedEvent], list[Notice]]] = {
     "OrderCreated": _created,
     "OrderPaid": _paid,
     "OrderAccepted": _accepted,
@@ -457,23 +287,17 @@ _RULES: dict[str, Callable[[_Event], list[Notice]]] = {
     "OrderDeclined": _declined,
     "OrderReassigned": _reassigned,
     "OrderWorkerReplaced": _reassigned,  # 换人: the customer, the new worker and the one who leaves are told
-    "OrderBalancePaid": _balance_paid,
     "OrderNoShow": _no_show,
-    "ComplaintFiled": _complaint_filed,
-    "ComplaintResolved": _complaint_resolved,
-    "OrderSettled": _settled,
-    "OrderRescheduled": _rescheduled,
-    "RescheduleRequested": _rescheduled,
-    "RescheduleRejected": _rescheduled,
-    **dict.fromkeys(EXTRA_EVENTS, _extra),
+    **dict.fromkeys(EXTRA_EVENTS, extra_rules.notices),
+    **onsite_notices.RULES,  # departure, arrival, confirmation, reminders, exceptions
+    **after_notices.RULES,  # complaints, settlement, moves in time, an engagement's balance
 }
-_RULES.update(onsite_notices.RULES)  # issue 17: departure, arrival, confirmation, reminders, exceptions
 
 
 def notices_for(
     detail_type: str, detail: Mapping[str, Any], *, tz: tzinfo, sms_param_max: int = 20
 ) -> list[Notice]:
-    """Everyone an event concerns, each with what they are told: an order event by the rules below, a
+    """Everyone an event concerns, each with what they are told: an order event by the rules above, a
     ``NotificationRequested`` as it asks. An event of another type concerns no one here (empty list); a detail
     missing what the contract promises raises ``pydantic.ValidationError``."""
     if detail_type == "NotificationRequested":
@@ -492,5 +316,5 @@ def notices_for(
     rule = _RULES.get(detail_type)
     if rule is None:
         return []
-    event = _Event(detail_type, OrderEvent.model_validate(detail), tz, sms_param_max)
+    event = PreparedEvent(detail_type, OrderEvent.model_validate(detail), tz, sms_param_max)
     return [notice for notice in rule(event) if notice.role == "operator" or notice.user_id]
