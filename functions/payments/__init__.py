@@ -14,13 +14,12 @@ if TYPE_CHECKING:
     from functions.payments.ledger import split_earning, worker_of
     from functions.payments.ledger_store import account_balances
     from functions.payments.notify import handle_payment_notification, resume_or_refund
+    from functions.payments.refunds import complete_refund, refund
     from functions.payments.service import (
         accrue_earning,
-        complete_refund,
         payments_due,
         reconcile_payment,
         record_payment,
-        refund,
         settle,
         start_payment,
     )
@@ -36,12 +35,12 @@ __getattr__, __dir__ = lazy.exports(
         "account_balances": "functions.payments.ledger_store",
         "accrue_earning": "functions.payments.service",
         "client_from_settings": "functions.payments.wechatpay",
-        "complete_refund": "functions.payments.service",
+        "complete_refund": "functions.payments.refunds",
         "handle_payment_notification": "functions.payments.notify",
         "payments_due": "functions.payments.service",
         "reconcile_payment": "functions.payments.service",
         "record_payment": "functions.payments.service",
-        "refund": "functions.payments.service",
+        "refund": "functions.payments.refunds",
         "refund_part": "functions.payments.trades",
         "resume_or_refund": "functions.payments.notify",
         "settle": "functions.payments.service",

@@ -18,7 +18,7 @@ from common.errors import InvalidNotification, NotFound, RuleViolation, WeChatPa
 from common.log import logger
 from pydantic import ValidationError
 
-from functions.payments import service, store, trades
+from functions.payments import refunds, service, store, trades
 from functions.payments.wechatpay import WeChatPay
 from functions.payments.wechatpay_models import Refund, Transaction
 
@@ -167,7 +167,7 @@ def resume_or_refund(
             # never recorded as paid (its order settled first): the money is for operators to return
             logger.error("difference payment neither applied nor refunded", extra={"order_id": order_id})
         return False
-    service.refund(
+    refunds.refund(
         order_id, amount_fen, "订单已取消，款项原路退回", key=f"auto:{transaction_id}", now=now, wechat=wechat
     )
     return False
@@ -192,7 +192,7 @@ def handle_refund_notification(
         return fail(exc.message)
     order_id = store.order_of_trade(refund.out_trade_no or "")[0]
     try:
-        service.complete_refund(
+        refunds.complete_refund(
             order_id, refund.out_refund_no, refund.status, refund_id=refund.refund_id, now=now
         )
     except NotFound as exc:

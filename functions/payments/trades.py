@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from functions.payments import service, store
+from functions.payments import refunds, store
 from functions.payments.models import RefundView
 from functions.payments.wechatpay import WeChatPay
 
@@ -28,8 +28,8 @@ def refund_part(
     trade = store.get_trade(order_id, store.trade_no(order_id, part))
     if trade is None or trade.status != "paid":
         return None
-    asked = store.get_refund(order_id, service.refund_number(order_id, key))
+    asked = store.get_refund(order_id, refunds.refund_number(order_id, key))
     amount = int(asked.amount_fen) if asked else int(trade.amount_fen) - int(trade.trade_refunded_fen or 0)
     if amount <= 0:
         return None
-    return service.refund_trade(order_id, trade, amount, reason, key, now=now, wechat=wechat)
+    return refunds.refund_trade(order_id, trade, amount, reason, key, now=now, wechat=wechat)

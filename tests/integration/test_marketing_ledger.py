@@ -6,7 +6,7 @@ from __future__ import annotations
 from common.clock import clock
 from common.ids import new_id
 
-from functions.payments import ledger, ledger_store, service
+from functions.payments import ledger, ledger_store, refunds, service
 from functions.payments.wechatpay import WeChatPayClient
 from infra.standins.wechatpay import WeChatPayStandIn
 from tests.integration.test_payments_ledger import paid, wx  # noqa: F401 (the fixture audits the ledger)
@@ -36,9 +36,9 @@ def test_a_partly_refunded_discounted_order_gets_the_discount_in_proportion(
     wechatpay: WeChatPayStandIn,
 ) -> None:
     order_id, worker = paid(wx, wechatpay, 8000), "w" + new_id()
-    r = service.refund(order_id, 4000, "complaint", now=clock.now(), wechat=wx)
+    r = refunds.refund(order_id, 4000, "complaint", now=clock.now(), wechat=wx)
     assert r is not None
-    service.complete_refund(order_id, r.out_refund_no, "SUCCESS", now=clock.now())
+    refunds.complete_refund(order_id, r.out_refund_no, "SUCCESS", now=clock.now())
 
     result = service.settle(order_id, worker, commission_percent=20, discount_fen=2000, now=clock.now())
 

@@ -15,7 +15,7 @@ import requests
 from common.clock import clock
 from common.ids import new_id
 
-from functions.payments import ledger, ledger_store, service, store
+from functions.payments import ledger, ledger_store, refunds, service, store
 from functions.payments.notify import handle_payment_notification
 from functions.payments.wechatpay import WeChatPayClient
 from infra.standins.loopback import LoopbackServer, Reply, Request
@@ -144,7 +144,7 @@ def paid_with_refund(wx: WeChatPayClient, wechatpay: WeChatPayStandIn, amount: i
     service.record_payment(
         order_id, transaction_id=trade.transaction_id or "", amount_fen=10000, now=clock.now()
     )
-    view = service.refund(order_id, amount, "投诉退款", now=clock.now(), wechat=wx)
+    view = refunds.refund(order_id, amount, "投诉退款", now=clock.now(), wechat=wx)
     assert view is not None
     return order_id, view.out_refund_no
 

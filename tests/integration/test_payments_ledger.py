@@ -12,7 +12,7 @@ from common.clock import clock
 from common.errors import Conflict, InvalidNotification, RuleViolation, WeChatPayError
 from common.ids import new_id
 
-from functions.payments import ledger, ledger_store, service, store
+from functions.payments import ledger, ledger_store, refunds, service, store
 from functions.payments.notify import payment_of, read_notification, refund_of
 from functions.payments.wechatpay import WeChatPayClient
 from infra.standins.loopback import LoopbackServer, Reply, Request
@@ -71,7 +71,7 @@ class NotifyEndpoint:
                     self.applied.append(p.out_trade_no)
             else:
                 r = refund_of(notification, mchid=self.wx.mchid)
-                if service.complete_refund(
+                if refunds.complete_refund(
                     r.out_trade_no or "", r.out_refund_no, r.status, refund_id=r.refund_id, now=clock.now()
                 ):
                     self.applied.append(r.out_refund_no)
@@ -157,7 +157,7 @@ def test_amounts_must_be_integer_fen_end_to_end(wx: WeChatPayClient) -> None:
     with pytest.raises(TypeError):
         service.record_payment(order_id, transaction_id="42x", amount_fen=10000.0, now=clock.now())  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        service.refund(order_id, 99.5, "x", now=clock.now(), wechat=wx)  # type: ignore[arg-type]
+        refunds.refund(order_id, 99.5, "x", now=clock.now(), wechat=wx)  # type: ignore[arg-type]
 
 
 def test_a_lost_notification_is_found_by_reconciliation_once(
@@ -179,7 +179,7 @@ def test_a_full_refund_returns_the_money_once_however_often_it_is_notified(
     wx: WeChatPayClient, wechatpay: WeChatPayStandIn, endpoint: NotifyEndpoint
 ) -> None:
     order_id = paid(wx, wechatpay, 10000)
-    view = service.refund(order_id, 10000, "cancelled before acceptance", now=clock.now(), wechat=wx)
+    view = refunds.refund(order_id, 10000, "cancelled before acceptance", now=clock.now(), wechat=wx)
     assert view is not None and view.status == "PROCESSING"
     assert held(order_id) == 0 and ledger_store.balance(ledger.refunding_account(order_id)) == 10000
     headers, body = wechatpay.refund_notification(view.out_refund_no)
@@ -195,9 +195,9 @@ def test_a_retried_refund_reuses_its_out_refund_no_and_refunds_once(
     order_id = paid(wx, wechatpay, 10000)
     wechatpay.fail_next("/v3/refund/domestic/refunds", 500, "SYSTEM_ERROR", after_effect=True)
     with pytest.raises(WeChatPayError) as lost:  # the state machine's Retry sees the task fail
-        service.refund(order_id, 4000, "cancel", now=clock.now(), wechat=wx)
+        refunds.refund(order_id, 4000, "cancel", now=clock.now(), wechat=wx)
     assert lost.value.retryable
-    retried = service.refund(order_id, 4000, "cancel", now=clock.now(), wechat=wx)
+    retried = refunds.refund(order_id, 4000, "cancel", now=clock.now(), wechat=wx)
     assert retried is not None and wechatpay.trades[order_id].refunded == 4000
     assert [no for no in wechatpay.refunds if no.startswith(order_id)] == [retried.out_refund_no]
     assert held(order_id) == 6000
@@ -207,10 +207,10 @@ def test_partial_refunds_add_up_to_at_most_the_total(
     wx: WeChatPayClient, wechatpay: WeChatPayStandIn
 ) -> None:
     order_id = paid(wx, wechatpay, 10000)
-    service.refund(order_id, 6000, "complaint", key="complaint-1", now=clock.now(), wechat=wx)
-    service.refund(order_id, 4000, "complaint", key="complaint-2", now=clock.now(), wechat=wx)
+    refunds.refund(order_id, 6000, "complaint", key="complaint-1", now=clock.now(), wechat=wx)
+    refunds.refund(order_id, 4000, "complaint", key="complaint-2", now=clock.now(), wechat=wx)
     with pytest.raises(RuleViolation) as err:
-        service.refund(order_id, 1, "operator", key="operator-1", now=clock.now(), wechat=wx)
+        refunds.refund(order_id, 1, "operator", key="operator-1", now=clock.now(), wechat=wx)
     assert err.value.code == "REFUND_EXCEEDS_PAYMENT"
     assert wechatpay.trades[order_id].refunded == 10000
 
@@ -219,17 +219,17 @@ def test_the_same_refund_key_cannot_be_reused_for_another_amount(
     wx: WeChatPayClient, wechatpay: WeChatPayStandIn
 ) -> None:
     order_id = paid(wx, wechatpay)
-    service.refund(order_id, 3000, "operator", key="op-1", now=clock.now(), wechat=wx)
+    refunds.refund(order_id, 3000, "operator", key="op-1", now=clock.now(), wechat=wx)
     with pytest.raises(Conflict):
-        service.refund(order_id, 5000, "operator", key="op-1", now=clock.now(), wechat=wx)
+        refunds.refund(order_id, 5000, "operator", key="op-1", now=clock.now(), wechat=wx)
 
 
 def test_a_closed_refund_puts_the_money_back_and_an_abnormal_one_keeps_it_aside(
     wx: WeChatPayClient, wechatpay: WeChatPayStandIn, endpoint: NotifyEndpoint
 ) -> None:
     order_id = paid(wx, wechatpay, 10000)
-    closed = service.refund(order_id, 3000, "operator", key="a", now=clock.now(), wechat=wx)
-    abnormal = service.refund(order_id, 2000, "operator", key="b", now=clock.now(), wechat=wx)
+    closed = refunds.refund(order_id, 3000, "operator", key="a", now=clock.now(), wechat=wx)
+    abnormal = refunds.refund(order_id, 2000, "operator", key="b", now=clock.now(), wechat=wx)
     assert closed and abnormal
     assert wechatpay.notify_refund(closed.out_refund_no, "CLOSED", url=endpoint.server.url) == 204
     assert wechatpay.notify_refund(abnormal.out_refund_no, "ABNORMAL", url=endpoint.server.url) == 204
@@ -239,8 +239,8 @@ def test_a_closed_refund_puts_the_money_back_and_an_abnormal_one_keeps_it_aside(
 
 
 def test_refunding_an_order_never_paid_does_nothing(wx: WeChatPayClient) -> None:
-    assert service.refund(started(wx), 5000, "cancel", now=clock.now(), wechat=wx) is None
-    assert service.refund(new_id(clock.now()), 5000, "cancel", now=clock.now(), wechat=wx) is None
+    assert refunds.refund(started(wx), 5000, "cancel", now=clock.now(), wechat=wx) is None
+    assert refunds.refund(new_id(clock.now()), 5000, "cancel", now=clock.now(), wechat=wx) is None
 
 
 # -- settlement -------------------------------------------------------------------------------------------------
@@ -253,10 +253,10 @@ def test_settlement_credits_paid_minus_refunds_minus_commission(
     assert service.accrue_earning(order_id, worker, commission_percent=20, now=clock.now()) == 8000
     assert ledger_store.balance(ledger.worker_account(worker, "pending")) == 8000
     # A complaint during the dispute window refunds 3000.
-    r = service.refund(order_id, 3000, "complaint", now=clock.now(), wechat=wx)
+    r = refunds.refund(order_id, 3000, "complaint", now=clock.now(), wechat=wx)
     assert r is not None
     wechatpay.refund_notification(r.out_refund_no)  # WeChat Pay completes it …
-    service.complete_refund(order_id, r.out_refund_no, "SUCCESS", now=clock.now())  # … and we apply it
+    refunds.complete_refund(order_id, r.out_refund_no, "SUCCESS", now=clock.now())  # … and we apply it
     result = service.settle(order_id, worker, commission_percent=20, now=clock.now())
     assert result is not None
     assert (result.paid_fen, result.refunded_fen, result.commission_fen, result.worker_fen) == (
@@ -281,7 +281,7 @@ def test_settling_twice_credits_once(wx: WeChatPayClient, wechatpay: WeChatPaySt
 
 def test_settlement_waits_for_a_refund_in_flight(wx: WeChatPayClient, wechatpay: WeChatPayStandIn) -> None:
     order_id, worker = paid(wx, wechatpay), "w" + new_id()
-    service.refund(order_id, 1000, "complaint", now=clock.now(), wechat=wx)
+    refunds.refund(order_id, 1000, "complaint", now=clock.now(), wechat=wx)
     with pytest.raises(Conflict) as err:
         service.settle(order_id, worker, commission_percent=20, now=clock.now())
     assert err.value.code == "REFUND_IN_FLIGHT"
@@ -291,9 +291,9 @@ def test_a_late_cancellation_pays_the_fee_to_the_worker(
     wx: WeChatPayClient, wechatpay: WeChatPayStandIn
 ) -> None:
     order_id, worker = paid(wx, wechatpay, 10000), "w" + new_id()
-    r = service.refund(order_id, 8000, "cancelled within 2 h of start", now=clock.now(), wechat=wx)
+    r = refunds.refund(order_id, 8000, "cancelled within 2 h of start", now=clock.now(), wechat=wx)
     assert r is not None
-    service.complete_refund(order_id, r.out_refund_no, "SUCCESS", now=clock.now())
+    refunds.complete_refund(order_id, r.out_refund_no, "SUCCESS", now=clock.now())
     result = service.settle(
         order_id, worker, commission_percent=20, late_cancellation_fee_fen=2000, now=clock.now()
     )
@@ -302,11 +302,11 @@ def test_a_late_cancellation_pays_the_fee_to_the_worker(
 
 def test_a_fully_refunded_order_settles_to_nothing(wx: WeChatPayClient, wechatpay: WeChatPayStandIn) -> None:
     order_id, worker = paid(wx, wechatpay), "w" + new_id()
-    r = service.refund(order_id, 10000, "complaint upheld", now=clock.now(), wechat=wx)
+    r = refunds.refund(order_id, 10000, "complaint upheld", now=clock.now(), wechat=wx)
     assert r is not None
-    service.complete_refund(order_id, r.out_refund_no, "SUCCESS", now=clock.now())
+    refunds.complete_refund(order_id, r.out_refund_no, "SUCCESS", now=clock.now())
     result = service.settle(order_id, worker, commission_percent=20, now=clock.now())
     assert result is not None and (result.worker_fen, result.commission_fen) == (0, 0)
     with pytest.raises(RuleViolation) as err:
-        service.refund(order_id, 1, "late complaint", now=clock.now(), wechat=wx)
+        refunds.refund(order_id, 1, "late complaint", now=clock.now(), wechat=wx)
     assert err.value.code == "ORDER_SETTLED"
