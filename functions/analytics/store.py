@@ -35,7 +35,7 @@ from common.pagination import StorePage
 from common.settings import get_settings
 from common.table import GSI1
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import PutError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
@@ -109,13 +109,6 @@ def _adds(deltas: Deltas) -> list[Any]:
     return [Path(name).add(amount) for name, amount in sorted(deltas.items()) if amount]
 
 
-def _get(model: type[Any], pk: str, sk: str) -> Any:
-    try:
-        return model.get(pk, sk, consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
 def _active_key(active: Active) -> tuple[str, str]:
     return f"ACTIVE#{active.day.isoformat()}#{active.role}#{active.user_id}", "ACTIVE"
 
@@ -140,7 +133,7 @@ def write_tally(tx: TransactWrite, t: Tally, *, event_id: str, now: datetime) ->
             (_active_key(active), f"active_{role}"),
             (_region_key(active), f"region:{active.region}:{role}") if active.region else (None, ""),
         ):
-            if key is None or key in guards or _get(ActiveGuardItem, *key) is not None:
+            if key is None or key in guards or ActiveGuardItem.find(*key) is not None:
                 continue
             guards.add(key)
             day[counter] = day.get(counter, 0) + 1
@@ -148,7 +141,7 @@ def write_tally(tx: TransactWrite, t: Tally, *, event_id: str, now: datetime) ->
 
     if t.hidden_review is not None:
         worker, review_id = t.hidden_review
-        kept = _get(ReviewKeptItem, worker_pk(worker), f"REVIEW#{review_id}")
+        kept = ReviewKeptItem.find(worker_pk(worker), f"REVIEW#{review_id}")
         if kept is not None and not kept.hidden:
             review_deltas(t, {"worker_id": worker, "category_id": kept.category_id, "skill": kept.skill}, -1)
             tx.update(
@@ -197,7 +190,7 @@ def write_tally(tx: TransactWrite, t: Tally, *, event_id: str, now: datetime) ->
 
 def _write_tier(tx: TransactWrite, customer: str, tier: str, at: str) -> None:
     """The latest tier wins: an older TierChanged arriving late changes nothing."""
-    current = _get(TierItem, customer_pk(customer), "TIER")
+    current = TierItem.find(customer_pk(customer), "TIER")
     if current is not None and _utc(current.at) > _utc(at):
         return
     item = TierItem(

@@ -20,7 +20,6 @@ spelled only here. A customer's marketing items share one partition, ``MEMBER#{c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from common.db import Item, connection
 from common.table import GSI1, GSI2, GSI3, GSI4
@@ -30,7 +29,6 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 
@@ -263,15 +261,8 @@ def tier_partition(tier: str) -> str:
 # --- reads ---------------------------------------------------------------------------------------------------
 
 
-def _get(model: type[Any], key: tuple[str, str], consistent: bool = False) -> Any:
-    try:
-        return model.get(*key, consistent_read=consistent)
-    except DoesNotExist:
-        return None
-
-
 def get_member(customer_id: str, *, consistent: bool = False) -> MemberItem | None:
-    return _get(MemberItem, (member_pk(customer_id), PROFILE), consistent)
+    return MemberItem.find(member_pk(customer_id), PROFILE, consistent=consistent)
 
 
 def get_members(customer_ids: list[str]) -> dict[str, MemberItem]:
@@ -281,7 +272,7 @@ def get_members(customer_ids: list[str]) -> dict[str, MemberItem]:
 
 
 def get_coupon(customer_id: str, coupon_id: str, *, consistent: bool = False) -> CouponItem | None:
-    return _get(CouponItem, coupon_key(customer_id, coupon_id), consistent)
+    return CouponItem.find(*coupon_key(customer_id, coupon_id), consistent=consistent)
 
 
 def coupons_of(
@@ -304,7 +295,7 @@ def coupons_expiring(day: str) -> Iterator[CouponItem]:
 
 
 def get_use(customer_id: str, order_id: str) -> UseItem | None:
-    return _get(UseItem, use_key(customer_id, order_id), True)
+    return UseItem.find(*use_key(customer_id, order_id), consistent=True)
 
 
 def points_entries(customer_id: str, limit: int, start: dict | None) -> tuple[list, dict | None]:
@@ -335,7 +326,7 @@ def lots_after(customer_id: str, year: int) -> list[PointsLotItem]:
 
 
 def get_signin(customer_id: str, day: str) -> SignInItem | None:
-    return _get(SignInItem, signin_key(customer_id, day), True)
+    return SignInItem.find(*signin_key(customer_id, day), consistent=True)
 
 
 def spend_between(customer_id: str, first_day: str, last_day: str) -> int:
@@ -359,16 +350,16 @@ def members_in_tier(tier: str, start: dict | None = None, limit: int = 100) -> t
 
 
 def owner_of_code(code: str) -> str | None:
-    item = _get(RefCodeItem, refcode_key(code))
+    item = RefCodeItem.find(*refcode_key(code), consistent=False)
     return item.customer_id if item else None
 
 
 def referral_rewarded(newcomer_id: str) -> bool:
-    return _get(GuardItem, referral_guard_key(newcomer_id), True) is not None
+    return GuardItem.find(*referral_guard_key(newcomer_id), consistent=True) is not None
 
 
 def get_template(template_id: str, *, consistent: bool = False) -> TemplateItem | None:
-    return _get(TemplateItem, template_key(template_id), consistent)
+    return TemplateItem.find(*template_key(template_id), consistent=consistent)
 
 
 def templates(limit: int = 100, start: dict | None = None) -> tuple[list[TemplateItem], dict | None]:
@@ -379,7 +370,7 @@ def templates(limit: int = 100, start: dict | None = None) -> tuple[list[Templat
 
 
 def get_reward(reward_id: str) -> RewardItem | None:
-    return _get(RewardItem, reward_key(reward_id), True)
+    return RewardItem.find(*reward_key(reward_id), consistent=True)
 
 
 def rewards(limit: int, start: dict | None) -> tuple[list[RewardItem], dict | None]:

@@ -12,7 +12,7 @@ from common.money import fen
 from common.pagination import Page, decode_cursor, encode_cursor
 from common.settings import get_settings
 
-from functions.payments import ledger, ledger_store, store
+from functions.payments import ledger, ledger_store, withdrawal_store
 from functions.payments.models import Earnings, LedgerLine, Withdrawal
 
 
@@ -46,7 +46,7 @@ def earnings(worker_id: str, *, limit: int, cursor: str | None) -> Earnings:
     )
 
 
-def _withdrawal(item: store.WithdrawalItem) -> Withdrawal:
+def _withdrawal(item: withdrawal_store.WithdrawalItem) -> Withdrawal:
     return Withdrawal.model_validate(item.attribute_values)
 
 
@@ -65,8 +65,8 @@ def request_withdrawal(
     if amount_fen < minimum:
         raise RuleViolation(f"the least you can withdraw is {minimum} fen", code="BELOW_MINIMUM")
     withdrawal_id = f"wd{new_id()}"
-    item = store.WithdrawalItem(
-        *store.withdrawal_key(withdrawal_id),
+    item = withdrawal_store.WithdrawalItem(
+        *withdrawal_store.withdrawal_key(withdrawal_id),
         id=withdrawal_id,
         worker_id=worker_id,
         amount_fen=amount_fen,
@@ -79,7 +79,7 @@ def request_withdrawal(
     )
     tx = ledger.withdrawal_requested(worker_id, withdrawal_id, amount_fen, at=now)
     try:
-        created = store.create_withdrawal(item, tx)
+        created = withdrawal_store.create_withdrawal(item, tx)
     except RuleViolation as exc:
         if exc.code == "INSUFFICIENT_BALANCE":
             raise RuleViolation(
@@ -102,7 +102,7 @@ def decide_withdrawal(
 ) -> Withdrawal:
     """An operator pays a requested withdrawal out (paid) or rejects it (rejected: the money returns to the
     worker's available balance). Repeating the same decision returns it; the other decision is refused."""
-    item = store.get_withdrawal(withdrawal_id)
+    item = withdrawal_store.get_withdrawal(withdrawal_id)
     if item is None:
         raise NotFound("no such withdrawal")
     target = "paid" if approve else "rejected"
@@ -111,10 +111,10 @@ def decide_withdrawal(
         action, details = f"withdrawal.{'approve' if approve else 'reject'}", {"note": note}
         details.update(worker_id=item.worker_id, amount_fen=int(item.amount_fen))
         record = audit.item(operator_id, action, f"withdrawal:{item.id}", details, now)
-        store.decide_withdrawal(
+        withdrawal_store.decide_withdrawal(
             item, target, by=operator_id, note=note, at=iso(now), tx=tx, audit_item=record
         )
-        item = store.get_withdrawal(withdrawal_id) or item
+        item = withdrawal_store.get_withdrawal(withdrawal_id) or item
     if item.status != target:
         raise Conflict(f"the withdrawal was already {item.status}", code="WITHDRAWAL_DECIDED")
     return _withdrawal(item)
@@ -122,8 +122,8 @@ def decide_withdrawal(
 
 def list_withdrawals(status: str, *, limit: int, cursor: str | None) -> Page[Withdrawal]:
     """Withdrawals in one status, newest first (operators)."""
-    start = decode_cursor(cursor, expect={"GSI1PK": store.withdrawals_partition(status)})
-    page = store.withdrawals_by_status(status, limit, start)
+    start = decode_cursor(cursor, expect={"GSI1PK": withdrawal_store.withdrawals_partition(status)})
+    page = withdrawal_store.withdrawals_by_status(status, limit, start)
     return Page[Withdrawal](
         items=[_withdrawal(i) for i in page.items], next_cursor=encode_cursor(page.last_key)
     )
@@ -131,8 +131,8 @@ def list_withdrawals(status: str, *, limit: int, cursor: str | None) -> Page[Wit
 
 def worker_withdrawals(worker_id: str, *, limit: int, cursor: str | None) -> Page[Withdrawal]:
     """A worker's own withdrawals, newest first."""
-    start = decode_cursor(cursor, expect={"GSI2PK": store.worker_withdrawals_partition(worker_id)})
-    page = store.withdrawals_of(worker_id, limit, start)
+    start = decode_cursor(cursor, expect={"GSI2PK": withdrawal_store.worker_withdrawals_partition(worker_id)})
+    page = withdrawal_store.withdrawals_of(worker_id, limit, start)
     return Page[Withdrawal](
         items=[_withdrawal(i) for i in page.items], next_cursor=encode_cursor(page.last_key)
     )

@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -44,6 +44,14 @@ class Item(Model):
     GSI3SK = UnicodeAttribute(null=True)
     GSI4PK = UnicodeAttribute(null=True)
     GSI4SK = UnicodeAttribute(null=True)
+
+    @classmethod
+    def find(cls, pk: str, sk: str, *, consistent: bool = True) -> Self | None:
+        """The item at ``pk``/``sk``, or None (one GetItem; consistent unless asked otherwise)."""
+        try:
+            return cls.get(pk, sk, consistent_read=consistent)
+        except DoesNotExist:
+            return None
 
     @classmethod
     def _get_connection(cls) -> TableConnection:
