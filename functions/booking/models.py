@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from common.models import Strict, Text, Url
+from common.models import Id, Strict, Text, Url, text
 from common.money import Fen
 from common.pagination import PageQuery
 from pydantic import AwareDatetime, BaseModel, Field, StrictInt, StringConstraints
 
 from functions.booking.rules import Actor, Status
 
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Progress = Literal["on_the_way", "arrived", "confirmed"]  # 出发, 到达, 已确认 (API.md "On-site service")
+LineName = text(40)  # a price difference line's name
+Note = text(500)  # how an operator resolved something
+ComplaintText = text(1000)
 
 
 class QuoteRequest(Strict):
@@ -154,7 +156,7 @@ PositiveFen = Annotated[StrictInt, Field(ge=1, description="amount in fen (CNY c
 class ExtraLine(Strict):
     """One line of an on-site price difference (补差价): what it is for, and its amount."""
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"\S")]
+    name: LineName
     amount_fen: PositiveFen
 
 
@@ -342,14 +344,12 @@ ComplaintStatus = Literal["open", "resolved"]
 
 
 class ComplaintRequest(Strict):
-    text: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000, pattern=r"\S")
-    ]
+    text: ComplaintText
     media: list[Url] = Field(default=[], max_length=9)
 
 
 class ResolveRequest(Strict):
-    resolution: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    resolution: Note
     refund_fen: Fen | None = None
     penalize_worker: bool = False
 
@@ -386,7 +386,7 @@ class ExceptionsQuery(PageQuery):
 
 
 class ExceptionResolveRequest(Strict):
-    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    note: Note
 
 
 class OrderException(BaseModel):

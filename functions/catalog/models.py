@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from common.models import Strict, Url
+from common.models import Strict, Url, text
 from common.money import Fen
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Name = text(40)
+Description = text(2000)
 PricingUnit = Literal["visit", "hour", "sqm", "day"]  # 次, 小时, 平方米, 天
 
 
@@ -43,7 +44,7 @@ class Addon(Strict):
     minutes: Annotated[int, Field(ge=0, le=480, description="how much longer the visit takes")]
 
 
-ChecklistItem = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+ChecklistItem = text(40)
 Checklist = list[ChecklistItem]
 Addons = list[Addon]
 
@@ -85,7 +86,7 @@ class OnSite(Strict):
 class ServiceIn(OnSite):
     category_id: str
     name: Name
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    description: Description
     duration_minutes: Annotated[int, Field(ge=15, le=1440, description="how long one unit takes")]
     pricing: Pricing
     scenarios: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(
@@ -97,9 +98,7 @@ class ServiceIn(OnSite):
 class ServicePatch(Strict):
     category_id: str | None = None
     name: Name | None = None
-    description: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None
-    ) = None
+    description: Description | None = None
     duration_minutes: Annotated[int, Field(ge=15, le=1440)] | None = None
     pricing: Pricing | None = None
     scenarios: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] | None = Field(

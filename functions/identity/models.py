@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from common.models import Strict, Text
+from common.models import Strict, Text, text
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 # Digits, spaces and dashes, starting and ending with a digit (so stripping never changes a valid value).
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,18}[0-9]$")]
+PhoneText = text(20)  # a phone as typed, before its check
+Short = text(40)  # a nickname, a contact's name
+Region = text(60)
 
 
 class WeChatLoginRequest(Strict):
@@ -49,14 +52,10 @@ class Profile(BaseModel):
 
 
 class ProfilePatch(Strict):
-    nickname: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = (
-        None
-    )
+    nickname: Short | None = None
     phone: Phone | None = None
     birthday: date | None = None
-    region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None = (
-        None
-    )
+    region: Region | None = None
 
 
 Lat = Annotated[float, Field(ge=-90, le=90)]
@@ -64,9 +63,9 @@ Lng = Annotated[float, Field(ge=-180, le=180)]
 
 
 class AddressFields(Strict):
-    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    contact_name: Short
     phone: Phone
-    region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    region: Region
     detail: Text
 
 
@@ -92,7 +91,7 @@ class Address(AddressFields):
 
 
 class SmsCodeRequest(Strict):
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    phone: PhoneText
 
 
 class SmsCodeSent(BaseModel):
@@ -107,8 +106,8 @@ class PhoneBindRequest(Strict):
     """``POST /v1/me/phone`` (and ``/v1/worker/phone``): ``{"code"}`` from the mini-program's getPhoneNumber, or
     ``{"phone", "sms_code"}`` after ``POST /v1/auth/sms-code``."""
 
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+    code: Text | None = None
+    phone: PhoneText | None = None
     sms_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$")] | None = None
 
     @model_validator(mode="after")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from common.models import Strict
+from common.models import Id, Strict
 from common.pagination import PageQuery
-from pydantic import AwareDatetime, BaseModel, StringConstraints
+from pydantic import AwareDatetime, BaseModel
 
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Mode = Literal["video", "in_person"]
 Status = Literal["requested", "accepted", "declined"]  # 待确认, 已接受, 已拒绝
 

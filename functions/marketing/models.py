@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from common.models import Strict
+from common.models import Id, Strict, text
 from common.money import Fen
 from common.pagination import PageQuery
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from functions.marketing.rules import CouponKind, CouponStatus, Tier
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Name = text(100)  # a template's or a reward's name
 
 
 class TemplateIn(Strict):
@@ -21,7 +20,7 @@ class TemplateIn(Strict):
     (1–99, capped by ``max_discount_fen``), valid in a window (``valid_until``) or for ``valid_days`` from
     issue, ``total`` coupons at most, ``per_user_limit`` per customer, for some categories (none: all)."""
 
-    name: Text
+    name: Name
     kind: CouponKind
     discount_fen: Annotated[int, Field(ge=1, strict=True)] | None = None
     percent_off: Annotated[int, Field(ge=1, le=99, strict=True)] | None = None
@@ -165,7 +164,7 @@ class Referral(BaseModel):
 
 
 class RewardIn(Strict):
-    name: Text
+    name: Name
     kind: Literal["coupon", "gift", "service"]
     points_cost: Annotated[int, Field(ge=1, strict=True)]
     stock: Annotated[int, Field(ge=0, le=100_000_000, strict=True)]

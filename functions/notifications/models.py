@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from common.models import text
 from common.pagination import PageQuery
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 RecipientRole = Literal["customer", "worker", "operator"]
 
@@ -110,7 +111,7 @@ class AdminInboxQuery(PageQuery, InboxScope):
     pass
 
 
-TemplateId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+TemplateId = text(128)
 
 
 class SubscriptionsIn(BaseModel):

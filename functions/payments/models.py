@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from common.models import Strict
+from common.models import Strict, Text
 from common.money import Fen
 from common.pagination import PageQuery
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 RefundStatus = Literal["PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL"]  # WeChat Pay's refund statuses
 WithdrawalStatus = Literal["requested", "paid", "rejected"]
@@ -73,7 +73,7 @@ class WithdrawalRequest(Strict):
 
 
 class WithdrawalRejection(Strict):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    reason: Text
 
 
 class WithdrawalQuery(PageQuery):

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from common.models import Strict
+from common.models import Id, Strict
 from pydantic import BaseModel, Field, StringConstraints
 
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # A start on the hour or the half hour, like any booking.
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[03]0$")]

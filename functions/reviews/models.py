@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from common.models import Strict, Url
+from common.models import Strict, Url, text
 from common.pagination import PageQuery
 from pydantic import BaseModel, Field, StringConstraints
 
 from functions.reviews.credit import CreditEffects, CreditReason
 
 Score = Annotated[int, Field(ge=1, le=5)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Id = text(80)
+Note = text(500)
 ReviewText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Side = Literal[
     "customer", "worker"

@@ -11,15 +11,16 @@ from datetime import date
 from typing import Annotated, Literal
 
 from common.errors import RuleViolation
-from common.models import Strict, Url
+from common.models import Strict, Url, text
 from common.pagination import PageQuery
 from common.settings import get_settings
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from functions.workers.rules import CardSkill
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Name = text(20)
+Short = text(40)
+Number = text(64)  # a certificate's number
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{5,19}$")]
 IdNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z]{6,30}$")]
 # Template times fall on the half hour, like bookable start times; "24:00" closes a day.
@@ -33,7 +34,7 @@ class Certificate(Strict):
     """A qualification (家政服务员证, 母婴护理证, 育婴师证 …) with its number; the number stays private."""
 
     type: Short
-    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    number: Number
     expires_on: date | None = None
     media_url: Url | None = None
 

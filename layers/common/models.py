@@ -3,7 +3,7 @@ client's typo never passes silently (API.md "Errors")."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -12,9 +12,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-# A short human text: stripped, and with something besides white space, in the schema too (pattern ``\S``), so a
-# schema-valid value is never refused as empty after stripping.
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
+def text(max_length: int) -> Any:
+    """A stripped text of at most ``max_length`` characters with something besides white space, in the schema too
+    (pattern ``\\S``), so a schema-valid value is never refused as empty once stripped (``"\\n\\t"`` is invalid in
+    both)."""
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=r"\S")
+    ]
+
+
+Text = text(200)  # a short human text: a name, a reason, a note
+Id = text(64)  # an id in a path, a query or a body
 
 # A link to media (photos, videos, certificates): http(s), printable ASCII only, so the schema's pattern and the
 # validator's regex engine agree on every character.
