@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from common.models import Strict
+from common.models import Day, Strict
 from common.pagination import PageQuery
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,8 +14,8 @@ class RangeQuery(Strict):
     """``?from=&to=`` (dates, business time zone, inclusive); default the last 30 days to today."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    start: dt.date | None = Field(default=None, alias="from")
-    to: dt.date | None = None
+    start: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
 
 
 class TimeseriesQuery(RangeQuery):

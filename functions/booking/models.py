@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from common.models import Id, Strict, Text, Url, text
+from common.models import Day, Id, Moment, Strict, Text, Url, text
 from common.money import Fen
 from common.pagination import PageQuery
-from pydantic import AwareDatetime, BaseModel, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, Field, StrictInt, StringConstraints
 
 from functions.booking.rules import Actor, Status
 
@@ -20,7 +20,7 @@ ComplaintText = text(1000)
 
 class QuoteRequest(Strict):
     service_id: Id
-    start: AwareDatetime
+    start: Moment
     units: Annotated[int, Field(ge=1, le=1000)]
     coupon_id: Id | None = None
     points: Annotated[int, Field(ge=0)] | None = None
@@ -331,7 +331,7 @@ class AdminOrdersQuery(PageQuery):
     or without a status or date; a customer with or without a status."""
 
     status: Status | None = None
-    date: dt.date | None = None
+    date: Day | None = None
     worker_id: Id | None = None
     customer_id: Id | None = None
 

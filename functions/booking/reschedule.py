@@ -18,9 +18,9 @@ from typing import Literal
 
 from common.clock import business_tz, iso
 from common.errors import InvalidTransition, NoRescheduleRequest, RuleViolation
-from common.models import Strict
+from common.models import Moment, Strict
 from common.settings import get_settings
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from functions import workers
 from functions.booking import onsite_rules, rules, workflow
@@ -36,7 +36,7 @@ MOVABLE = frozenset({rules.PENDING_PAYMENT, rules.PENDING_ACCEPTANCE, rules.ACCE
 
 
 class RescheduleRequest(Strict):
-    start: AwareDatetime
+    start: Moment
 
 
 class RescheduleState(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from common.models import Strict, Text, text
+from common.models import Day, Strict, Text, text
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 # Digits, spaces and dashes, starting and ending with a digit (so stripping never changes a valid value).
@@ -54,7 +54,7 @@ class Profile(BaseModel):
 class ProfilePatch(Strict):
     nickname: Short | None = None
     phone: Phone | None = None
-    birthday: date | None = None
+    birthday: Day | None = None
     region: Region | None = None
 
 

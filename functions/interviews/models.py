@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from common.models import Id, Strict
+from common.models import Id, Moment, Strict
 from common.pagination import PageQuery
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 Mode = Literal["video", "in_person"]
 Status = Literal["requested", "accepted", "declined"]  # 待确认, 已接受, 已拒绝
@@ -15,7 +15,7 @@ Status = Literal["requested", "accepted", "declined"]  # 待确认, 已接受, �
 class InterviewRequest(Strict):
     worker_id: Id
     service_id: Id
-    at: AwareDatetime
+    at: Moment
     mode: Mode
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from common.models import Id, Strict, text
+from common.models import Id, Moment, Strict, text
 from common.money import Fen
 from common.pagination import PageQuery
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from functions.marketing.rules import CouponKind, CouponStatus, Tier
 
@@ -26,8 +26,8 @@ class TemplateIn(Strict):
     percent_off: Annotated[int, Field(ge=1, le=99, strict=True)] | None = None
     max_discount_fen: Annotated[int, Field(ge=1, strict=True)] | None = None
     threshold_fen: Fen = 0
-    valid_from: AwareDatetime | None = None
-    valid_until: AwareDatetime | None = None
+    valid_from: Moment | None = None
+    valid_until: Moment | None = None
     valid_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     total: Annotated[int, Field(ge=1, le=100_000_000)]
     per_user_limit: Annotated[int, Field(ge=1, le=1000)] = 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from common.models import Strict
-from pydantic import AwareDatetime, BaseModel, Field
+from common.models import Moment, Strict
+from pydantic import BaseModel, Field
 
 from functions.workers import WorkerSummary
 
@@ -14,7 +14,7 @@ class MatchRequest(Strict):
     """``POST /v1/matches`` (API.md)."""
 
     service_id: str
-    start: AwareDatetime
+    start: Moment
     units: Annotated[int, Field(ge=1, le=1000)]
     address_id: str
     limit: Annotated[int, Field(ge=1, le=50)] = 20

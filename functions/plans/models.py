@@ -3,10 +3,9 @@ address, optionally by one worker, for a count of visits or up to an end date (o
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from common.models import Id, Strict
+from common.models import Day, Id, Strict
 from pydantic import BaseModel, Field, StringConstraints
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -25,11 +24,11 @@ class PlanRequest(Strict):
     units: Annotated[int, Field(ge=1, le=1000)]
     every_weeks: Literal[1, 2, 4]
     count: Annotated[int, Field(ge=1, le=1000)] | None = None
-    until: date | None = None  # a count or an end date, not both (422 COUNT_OR_UNTIL)
+    until: Day | None = None  # a count or an end date, not both (422 COUNT_OR_UNTIL)
 
 
 class SkipRequest(Strict):
-    date: date
+    date: Day
 
 
 class Occurrence(BaseModel):

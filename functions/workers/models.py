@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from common.errors import RuleViolation
-from common.models import Strict, Url, text
+from common.models import Day, Strict, Url, text
 from common.pagination import PageQuery
 from common.settings import get_settings
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
@@ -35,7 +35,7 @@ class Certificate(Strict):
 
     type: Short
     number: Number
-    expires_on: date | None = None
+    expires_on: Day | None = None
     media_url: Url | None = None
 
 
@@ -43,7 +43,7 @@ class Health(Strict):
     """Health status and the health certificate (健康证) a worker must hold to be booked."""
 
     status: Literal["healthy", "unhealthy"]
-    certificate_expires_on: date
+    certificate_expires_on: Day
 
 
 class GeoPoint(Strict):
@@ -92,7 +92,7 @@ class AvailabilityIn(Strict):
     """``PUT /v1/worker/availability``: weekly template and days off (API.md)."""
 
     weekly: dict[Weekday, Annotated[list[tuple[HalfHour, HalfHour]], Field(max_length=6)]] = Field(default={})
-    days_off: list[date] = Field(default=[], max_length=366)
+    days_off: list[Day] = Field(default=[], max_length=366)
 
     @model_validator(mode="after")
     def _intervals_are_ordered(self) -> AvailabilityIn:
@@ -241,7 +241,7 @@ class MediaUpload(BaseModel):
 
 
 class CalendarQuery(Strict):
-    start_date: date = Field(alias="from")
+    start_date: Day = Field(alias="from")
     days: Annotated[int, Field(ge=1, le=14)] = 1
 
 
