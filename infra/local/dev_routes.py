@@ -22,7 +22,8 @@ from chalice import Blueprint, Chalice
 from common.api import Call, route
 from common.clock import clock, iso
 from common.errors import RuleViolation
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from common.models import Moment
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from infra.local import schedules
 
@@ -85,7 +86,7 @@ class ClockChange(BaseModel):
             ]
         },
     )
-    now: AwareDatetime | None = Field(
+    now: Moment | None = Field(
         None,
         description="set the clock to this instant (with an offset)",
         json_schema_extra={"pattern": "^20[0-9]{2}-"},
